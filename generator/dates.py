@@ -1,0 +1,18 @@
+"""Date arithmetic and wording used across the policy."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(start: date, months: int) -> date:
+    """Return ``start`` moved on by ``months``, clamped to the month's last day."""
+    month0 = start.month - 1 + months
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def format_date(value: date | None) -> str:
+    """Return ``value`` written the British way, "1 September 2026"."""
+    return f"{value.day} {value:%B %Y}" if value else ""

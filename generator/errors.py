@@ -1,0 +1,61 @@
+"""One error hierarchy for policygen.
+
+Errors carry structured fields and build their own message; they never print.
+The CLI decides how they look and which exit code they give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PolicygenError(Exception):
+    """Base of every error policygen raises on purpose (shown to the user, exit 1)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located finding in an input file: ``path:line:col: message``.
+
+    ``line`` and ``col`` are 1-based; 0 means "the whole file".
+    """
+
+    path: Path
+    line: int
+    col: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{_show(self.path)}:{self.line}:{self.col}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+def _show(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class InputError(PolicygenError):
+    """One or more located problems in the input files."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateError(PolicygenError):
+    """The house-style Word template is missing, corrupt or unusable."""
+
+
+class ConverterError(PolicygenError):
+    """LibreOffice is missing, or failed to convert a document."""
+
+
+class OutputError(PolicygenError):
+    """An output path is unsafe or could not be written."""

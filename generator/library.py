@@ -1,0 +1,406 @@
+"""Load the clause library: policy definitions, clauses and forms.
+
+Layout on disk (see docs/clause-library.md)::
+
+    clauses/
+      library.yaml                 version of the whole library
+      <policy-id>/policy.yaml      title, review cycle, sections, appendices
+      <policy-id>/clauses/*.yaml   clauses (a list per file)
+      <policy-id>/forms/*.yaml     forms printed as appendices
+
+Loading validates each file's shape and then the cross-file rules (ids unique,
+sections name real clauses, defaults name real variants, clause text compiles
+and reads only school data that exists). Every problem is reported, located.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from generator.errors import InputError, Problem
+from generator.markdown import MarkdownProblem, parse_markdown
+from generator.source import Loc, Source, load_source
+from generator.templating import compile_problem, escape_markdown, placeholder_paths, render_text
+from generator.validate import suggest, validate_source
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChangelogEntry(Strict):
+    """One line of a clause's changelog."""
+
+    date: date
+    summary: Text
+
+
+class Variant(Strict):
+    """One wording of a choice clause."""
+
+    label: Text
+    text: Text
+    guidance: str = ""
+
+
+class ClauseSpec(Strict):
+    """A clause as the library defines it."""
+
+    id: Id
+    title: Text
+    kind: Literal["fixed", "choice", "optional", "local"]
+    text: str = ""
+    variants: dict[Id, Variant] = Field(default_factory=dict)
+    default: str | bool | None = None
+    required: bool = False
+    guidance: str = ""
+    prompt: str = ""
+    changelog: list[ChangelogEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "ClauseSpec":
+        if self.kind in ("fixed", "optional") and not self.text.strip():
+            raise ValueError(f"a {self.kind} clause needs 'text'")
+        if self.kind == "choice":
+            if len(self.variants) < 2:
+                raise ValueError("a choice clause needs at least two 'variants'")
+            if self.text:
+                raise ValueError("a choice clause keeps its wording under 'variants', not 'text'")
+            if self.default is None and not self.required:
+                raise ValueError("a choice clause needs a 'default' variant or 'required: true'")
+        if self.kind != "choice" and self.variants:
+            raise ValueError(f"only choice clauses have 'variants' (this one is {self.kind})")
+        if self.kind == "optional" and not isinstance(self.default, bool):
+            raise ValueError("an optional clause needs 'default: true' or 'default: false'")
+        return self
+
+    @property
+    def last_changed(self) -> ChangelogEntry | None:
+        return max(self.changelog, key=lambda e: e.date) if self.changelog else None
+
+
+class ClauseFile(Strict):
+    clauses: list[ClauseSpec]
+
+
+class SectionSpec(Strict):
+    """A numbered section and the clauses it prints, in order."""
+
+    id: Id
+    title: Text
+    clauses: list[Id]
+
+
+class AppendixSpec(Strict):
+    """An appendix: clauses, a form, or the generated table of changes."""
+
+    id: Id
+    title: Text
+    clauses: list[Id] = Field(default_factory=list)
+    form: Id | None = None
+    table_of_changes: bool = False
+    when: dict[Id, str | bool] = Field(default_factory=dict)
+
+
+class PolicySpec(Strict):
+    """A policy type: its title, review cycle, sections and appendices."""
+
+    id: Id
+    title: Text
+    subject: str = ""
+    review_cycle_months: int = Field(gt=0, le=120)
+    sections: list[SectionSpec]
+    appendices: list[AppendixSpec] = Field(default_factory=list)
+
+
+class FormRowSpec(Strict):
+    """One row of a form: exactly one of heading, field, tick or sign."""
+
+    heading: str | None = None
+    field: str | None = None
+    tick: str | None = None
+    sign: str | None = None
+    statement: str = ""
+    name: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "FormRowSpec":
+        kinds = [k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a form row has exactly one of 'heading', 'field', 'tick' or 'sign'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None)
+
+    @property
+    def label(self) -> str:
+        return getattr(self, self.kind)
+
+
+class FormSpec(Strict):
+    """A form printed as a table in an appendix."""
+
+    id: Id
+    intro: str = ""
+    rows: list[FormRowSpec]
+
+
+class LibraryFile(Strict):
+    version: Text
+    title: str = ""
+
+
+@dataclass
+class PolicyLibrary:
+    """One policy type with its clauses and forms, and where each was defined."""
+
+    spec: PolicySpec
+    clauses: dict[str, ClauseSpec]
+    forms: dict[str, FormSpec]
+    source: Source
+    clause_at: dict[str, tuple[Source, Loc]] = field(default_factory=dict)
+    form_at: dict[str, Source] = field(default_factory=dict)
+
+    def locate_clause(self, clause_id: str, *rest: str | int) -> tuple[Source, Loc]:
+        """Return the source and path of a clause (or a key inside it)."""
+        source, loc = self.clause_at[clause_id]
+        return source, loc + tuple(rest)
+
+
+@dataclass
+class Library:
+    """The whole clause library."""
+
+    root: Path
+    version: str
+    policies: dict[str, PolicyLibrary]
+
+    def policy(self, policy_id: str) -> PolicyLibrary:
+        return self.policies[policy_id]
+
+
+# Names a clause template may read. ``school.people.<role>`` may be any role;
+# whether a school defines it is checked per school.
+SCHOOL_FIELDS = {
+    "name", "short_name", "type", "local_authority", "trust", "hr_service",
+    "employer", "motto", "people", "governing_body", "website",
+}
+POLICY_FIELDS = {"title", "related_policies", "contacts"}
+PERSON_FIELDS = {"name", "title", "email", "phone"}
+
+
+def load_library(root: Path) -> Library:
+    """Load and check the clause library under ``root``.
+
+    Raises:
+        InputError: every problem found in the library's files.
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    lib_path = root / "library.yaml"
+    version = "unversioned"
+    try:
+        version = validate_source(load_source(lib_path), LibraryFile).version
+    except InputError as exc:
+        problems.extend(exc.problems)
+    policies: dict[str, PolicyLibrary] = {}
+    for policy_file in sorted(root.glob("*/policy.yaml")):
+        try:
+            policy = _load_policy(policy_file.parent, problems)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if policy is not None:
+            policies[policy.spec.id] = policy
+    if not policies and not problems:
+        problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
+    if problems:
+        raise InputError(problems)
+    return Library(root, version, policies)
+
+
+def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
+    source = load_source(folder / "policy.yaml")
+    spec = validate_source(source, PolicySpec)
+    if spec.id != folder.name:
+        problems.append(source.problem(("id",), f"policy id {spec.id!r} must match its folder name {folder.name!r}"))
+    lib = PolicyLibrary(spec, {}, {}, source)
+    for path in sorted((folder / "clauses").glob("*.yaml")):
+        try:
+            clause_source = load_source(path)
+            clause_file = validate_source(clause_source, ClauseFile)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for i, clause in enumerate(clause_file.clauses):
+            if clause.id in lib.clauses:
+                first, first_loc = lib.clause_at[clause.id]
+                line, _ = first.locate(first_loc + ("id",))
+                problems.append(clause_source.problem(
+                    ("clauses", i, "id"),
+                    f"duplicate clause id {clause.id!r} (first defined at {first.path.name}:{line})"))
+                continue
+            lib.clauses[clause.id] = clause
+            lib.clause_at[clause.id] = (clause_source, ("clauses", i))
+    for path in sorted((folder / "forms").glob("*.yaml")):
+        try:
+            form_source = load_source(path)
+            form = validate_source(form_source, FormSpec)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if form.id in lib.forms:
+            problems.append(form_source.problem(("id",), f"duplicate form id {form.id!r}"))
+            continue
+        lib.forms[form.id] = form
+        lib.form_at[form.id] = form_source
+    problems.extend(check_policy_library(lib))
+    return lib
+
+
+def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
+    """Return the cross-file problems of one policy type's library."""
+    problems: list[Problem] = []
+    src = lib.source
+    placed: dict[str, Loc] = {}
+    ids = {s.id for s in lib.spec.sections} | {a.id for a in lib.spec.appendices}
+    seen_parts: set[str] = set()
+    parts = [("sections", i, s) for i, s in enumerate(lib.spec.sections)]
+    parts += [("appendices", i, a) for i, a in enumerate(lib.spec.appendices)]
+    for group, i, part in parts:
+        if part.id in seen_parts:
+            problems.append(src.problem((group, i, "id"), f"duplicate section id {part.id!r}"))
+        seen_parts.add(part.id)
+        for j, clause_id in enumerate(part.clauses):
+            loc = (group, i, "clauses", j)
+            if clause_id not in lib.clauses:
+                problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}"))
+            elif clause_id in placed:
+                problems.append(src.problem(loc, f"clause {clause_id!r} is already placed at line {src.locate(placed[clause_id])[0]}"))
+            else:
+                placed[clause_id] = loc
+    for i, appendix in enumerate(lib.spec.appendices):
+        if appendix.form and appendix.form not in lib.forms:
+            problems.append(src.problem(("appendices", i, "form"),
+                                        f"unknown form {appendix.form!r}{suggest(appendix.form, lib.forms)}"))
+        for clause_id, want in appendix.when.items():
+            problems.extend(_check_condition(lib, ("appendices", i, "when", clause_id), clause_id, want))
+    for clause_id, clause in lib.clauses.items():
+        csrc, cloc = lib.clause_at[clause_id]
+        if clause_id not in placed:
+            problems.append(csrc.problem(cloc + ("id",), f"clause {clause_id!r} is not placed in any section of policy.yaml",
+                                         severity="warning"))
+        if clause.kind == "choice" and isinstance(clause.default, str) and clause.default not in clause.variants:
+            problems.append(csrc.problem(cloc + ("default",),
+                                         f"default {clause.default!r} is not a variant{suggest(clause.default, clause.variants)}"))
+        texts: list[tuple[Loc, str]] = [(cloc + ("text",), clause.text)] if clause.text else []
+        texts += [(cloc + ("variants", v, "text"), var.text) for v, var in clause.variants.items()]
+        for loc, text in texts:
+            problems.extend(check_text(csrc, loc, text))
+    for form_id, form in lib.forms.items():
+        fsrc = lib.form_at[form_id]
+        texts = [(("intro",), form.intro)] + [
+            (("rows", i, row.kind), row.label) for i, row in enumerate(form.rows)
+        ] + [(("rows", i, "name"), row.name) for i, row in enumerate(form.rows) if row.name]
+        for loc, text in texts:
+            problems.extend(check_text(fsrc, loc, text))
+    del ids
+    return problems
+
+
+def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any) -> list[Problem]:
+    src = lib.source
+    clause = lib.clauses.get(clause_id)
+    if clause is None:
+        return [src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}", key=True)]
+    if clause.kind == "choice" and want not in clause.variants:
+        return [src.problem(loc, f"{clause_id!r} has no variant {want!r}{suggest(str(want), clause.variants)}")]
+    if clause.kind == "optional" and not isinstance(want, bool):
+        return [src.problem(loc, f"{clause_id!r} is optional: the condition must be true or false")]
+    if clause.kind in ("fixed", "local"):
+        return [src.problem(loc, f"{clause_id!r} is a {clause.kind} clause; only choice and optional clauses can be conditions")]
+    return []
+
+
+def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
+    """Return the problems of one piece of clause text: syntax, names, Markdown."""
+    line0, col0 = source.locate(loc)
+    block = _is_block_scalar(source, loc)
+
+    def at(line: int, message: str) -> Problem:
+        # block scalars start on the next line; plain ones on the key's line
+        if block:
+            return Problem(source.path, line0 + line, col0 if line0 == 0 else 1, message)
+        return Problem(source.path, line0, col0, message)
+
+    syntax = compile_problem(text)
+    if syntax:
+        return [at(syntax.line, syntax.message)]
+    problems: list[Problem] = []
+    for path, line in placeholder_paths(text):
+        message = _unknown_placeholder(path)
+        if message:
+            problems.append(at(line, message))
+    if not problems:
+        try:
+            parse_markdown(render_text(text, sample_context()))
+        except MarkdownProblem as exc:
+            problems.append(at(exc.line, exc.message))
+        except Exception:
+            pass  # data-dependent failures are reported per school
+    return problems
+
+
+def _is_block_scalar(source: Source, loc: Loc) -> bool:
+    line, col = source.locate(loc)
+    try:
+        text = source.path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError):
+        return False
+    return text[col - 1 : col].strip() in ("|", ">")
+
+
+def _unknown_placeholder(path: tuple[str, ...]) -> str | None:
+    root = path[0]
+    if root == "school":
+        if len(path) > 1 and path[1] not in SCHOOL_FIELDS:
+            return f"unknown placeholder 'school.{path[1]}'{suggest(path[1], SCHOOL_FIELDS)}; school data has: {', '.join(sorted(SCHOOL_FIELDS))}"
+        if len(path) > 3 and path[1] == "people" and path[3] not in PERSON_FIELDS:
+            return f"unknown placeholder '{'.'.join(path)}': a person has {', '.join(sorted(PERSON_FIELDS))}"
+        return None
+    if root == "policy":
+        if len(path) > 1 and path[1] not in POLICY_FIELDS:
+            return f"unknown placeholder 'policy.{path[1]}'{suggest(path[1], POLICY_FIELDS)}; policy data has: {', '.join(sorted(POLICY_FIELDS))}"
+        return None
+    if root in ("loop", "range", "true", "false", "none"):
+        return None
+    return f"unknown placeholder {root!r}{suggest(root, ['school', 'policy'])}; clause text can read 'school' and 'policy'"
+
+
+def sample_context() -> dict[str, Any]:
+    """Return a context with every school field filled, for trial renders."""
+
+    class Anything(dict):
+        def __getattr__(self, name: str) -> Any:
+            return Anything(name=name, title=name, email=name, phone=name)
+
+        def __str__(self) -> str:
+            return "sample"
+
+    school = Anything({f: "sample" for f in SCHOOL_FIELDS})
+    school["people"] = Anything()
+    policy = {"title": "sample", "related_policies": ["sample"], "contacts": [Anything(name="sample", details="sample")]}
+    return {"school": school, "policy": policy}
+
+
+__all__ = ["Library", "PolicyLibrary", "ClauseSpec", "FormSpec", "load_library", "escape_markdown"]

@@ -1,0 +1,117 @@
+"""Parse clause Markdown into the policy model's blocks.
+
+markdown-it-py does the parsing (CommonMark, raw HTML off); this module maps
+its tokens to :class:`~generator.model.Paragraph` and
+:class:`~generator.model.ListBlock`. Only what a policy needs is accepted:
+paragraphs, bullet and numbered lists (nested), bold, italic and links.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.model import Block, ListBlock, ListItem, Paragraph, Run
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+_UNSUPPORTED = {
+    "heading_open": "headings (the clause title is the heading)",
+    "blockquote_open": "block quotes",
+    "fence": "code blocks",
+    "code_block": "indented code blocks (remove the leading spaces)",
+    "hr": "horizontal rules",
+    "table_open": "tables",
+    "html_block": "raw HTML",
+}
+
+
+class MarkdownProblem(Exception):
+    """Markdown the policy model cannot hold; ``line`` is 1-based in the text."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_markdown(text: str) -> tuple[Block, ...]:
+    """Return the blocks of ``text``.
+
+    Raises:
+        MarkdownProblem: the text uses a Markdown feature a policy cannot hold.
+    """
+    tokens = _MD.parse(text)
+    blocks: list[Block] = []
+    items: list[ListItem] = []
+    depth = 0
+    ordered_stack: list[bool] = []
+    item_runs: list[list[Run]] = []
+    item_starts: list[int] = []
+    for token in tokens:
+        if token.type in _UNSUPPORTED:
+            line = (token.map[0] + 1) if token.map else 1
+            raise MarkdownProblem(line, f"unsupported Markdown: {_UNSUPPORTED[token.type]}")
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if depth == 0:
+                items = []
+            ordered_stack.append(token.type == "ordered_list_open")
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            ordered = ordered_stack.pop()
+            if depth == 0:
+                blocks.append(ListBlock(ordered, tuple(items)))
+        elif token.type == "list_item_open":
+            item_runs.append([])
+            item_starts.append(len(items))
+        elif token.type == "list_item_close":
+            runs = item_runs.pop()
+            start = item_starts.pop()
+            if runs:
+                # nested items closed before their parent: put the parent first
+                items.insert(start, ListItem(tuple(runs), depth - 1, ordered_stack[-1]))
+        elif token.type == "inline":
+            runs = _inline_runs(token)
+            if depth:
+                if item_runs[-1]:
+                    item_runs[-1].append(Run(" "))
+                item_runs[-1].extend(runs)
+            elif runs:
+                blocks.append(Paragraph(tuple(runs)))
+    return tuple(blocks)
+
+
+def _inline_runs(token: Token) -> list[Run]:
+    runs: list[Run] = []
+    bold = italic = 0
+    href: str | None = None
+    for child in token.children or []:
+        kind = child.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            href = None
+        elif kind in ("text", "code_inline"):
+            _append(runs, Run(child.content, bool(bold), bool(italic), href))
+        elif kind in ("softbreak", "hardbreak"):
+            _append(runs, Run(" ", bool(bold), bool(italic), href))
+        elif kind == "image":
+            _append(runs, Run(child.content, bool(bold), bool(italic), href))
+    return runs
+
+
+def _append(runs: list[Run], run: Run) -> None:
+    """Add ``run``, merging it into the previous run when they look alike."""
+    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].href) == (run.bold, run.italic, run.href):
+        runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic, run.href)
+    else:
+        runs.append(run)

@@ -1,0 +1,184 @@
+"""The resolved policy: a neutral document tree between the inputs and the writers.
+
+``resolve`` builds a :class:`Policy` from the clause library and a school file;
+every writer (DOCX, redline, dump) reads only this tree. Everything here is
+frozen and holds plain values, so a Policy can be printed, compared and
+snapshotted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph made of runs."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list item; ``level`` 0 is the outer list."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+    ordered: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or numbered list."""
+
+    ordered: bool
+    items: tuple[ListItem, ...]
+
+
+Block = Paragraph | ListBlock
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause as printed: numbered, with its chosen wording."""
+
+    id: str
+    number: str
+    title: str
+    kind: str
+    variant: str | None
+    blocks: tuple[Block, ...]
+    origin: str = "library"  # "library" or "school" (a local addition)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One row of an appendix form: heading, field, tick or sign."""
+
+    kind: str
+    label: str
+    detail: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form printed as a table (approval form, adoption sign-off)."""
+
+    id: str
+    intro: tuple[Block, ...]
+    rows: tuple[FormRow, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section (``number`` "3") or an appendix (``number`` "A")."""
+
+    id: str
+    number: str
+    title: str
+    clauses: tuple[Clause, ...]
+    appendix: bool = False
+    form: Form | None = None
+    changes: tuple["ChangeRow", ...] | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    """One approval of the policy by the governing body."""
+
+    version: str
+    date: date
+    by: str
+    summary: str
+    next_review: date
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A row of the table of changes: date, paragraphs affected, summary."""
+
+    date: date
+    paragraphs: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Who owns and approves the policy, and when it is next due."""
+
+    index_ref: str
+    owner: str
+    approving_body: str
+    review_cycle_months: int
+    history: tuple[ApprovalRecord, ...]
+
+    @property
+    def current(self) -> ApprovalRecord | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def version(self) -> str:
+        return self.current.version if self.current else "Draft"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """How the school's documents look."""
+
+    logo: Path | None
+    logo_alt: str
+    primary: str
+    accent: str
+    font: str
+    motto: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A school's policy, resolved and ready to write."""
+
+    policy_id: str
+    title: str
+    library_version: str
+    school_id: str
+    school_name: str
+    brand: Brand
+    governance: Governance
+    sections: tuple[Section, ...]
+    language: str = "en-GB"
+    author: str = ""
+    subject: str = ""
+    extras: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def body(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if not s.appendix)
+
+    @property
+    def appendices(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.appendix)
+
+    def clauses(self) -> list[tuple[Section, Clause]]:
+        """Return every printed clause with its section, in document order."""
+        return [(s, c) for s in self.sections for c in s.clauses]

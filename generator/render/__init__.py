@@ -1,0 +1,1 @@
+"""Writers: turn a resolved Policy into files (DOCX, PDF, redlines)."""

@@ -1,0 +1,302 @@
+"""Resolve a school's choices against the library into a :class:`Policy`.
+
+This is the pure core: no file is read or written here. The same library,
+school and ``today`` always give the same Policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.dates import add_months
+from generator.errors import InputError, Problem
+from generator.library import ClauseSpec, Library, PolicyLibrary
+from generator.markdown import MarkdownProblem, parse_markdown
+from generator.model import (
+    ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section,
+)
+from generator.school import SchoolFile
+from generator.source import Loc, Source
+from generator.templating import RenderFailure, render_text
+from generator.validate import suggest
+
+APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def text_context(school_file: SchoolFile, policy_id: str, title: str) -> dict[str, Any]:
+    """Return what clause templates see: ``school`` and ``policy``."""
+    choices = school_file.school.policies.get(policy_id)
+    return {
+        "school": school_file.school,
+        "policy": {
+            "title": title,
+            "related_policies": list(choices.related_policies) if choices else [],
+            "contacts": list(choices.contacts) if choices else [],
+        },
+    }
+
+
+def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
+    """Return what the school selects for every clause, and any problems.
+
+    The value is the variant id for a choice clause, True/False for an
+    optional one, the school's text for a local one and True for a fixed one.
+    """
+    policy_id = lib.spec.id
+    school = school_file.school
+    src = school_file.source
+    chosen = school.policies[policy_id].choices if policy_id in school.policies else {}
+    base: Loc = ("policies", policy_id, "choices")
+    problems: list[Problem] = []
+    result: dict[str, str | bool] = {}
+    for key, value in chosen.items():
+        clause = lib.clauses.get(key)
+        if clause is None:
+            problems.append(src.problem(base + (key,), f"unknown clause {key!r}{suggest(key, lib.clauses)}", key=True))
+            continue
+        problem = _choice_problem(clause, value)
+        if problem:
+            problems.append(src.problem(base + (key,), f"{key}: {problem}"))
+    for clause_id, clause in lib.clauses.items():
+        value = chosen.get(clause_id)
+        if clause.kind == "fixed":
+            result[clause_id] = True
+        elif clause.kind == "choice":
+            if isinstance(value, str) and value in clause.variants:
+                result[clause_id] = value
+            elif value is None and clause.default is not None:
+                result[clause_id] = str(clause.default)
+            elif value is None:
+                problems.append(src.problem(
+                    base if policy_id in school.policies else ("policies",),
+                    f"missing required choice {clause_id!r} ({clause.title}) for the {policy_id} policy: "
+                    f"choose one of {', '.join(clause.variants)}", key=True))
+        elif clause.kind == "optional":
+            result[clause_id] = _switch(value) if value is not None and _switch(value) is not None else bool(clause.default)
+        elif clause.kind == "local":
+            if isinstance(value, str) and value.strip():
+                result[clause_id] = value
+            elif clause.required and value is None:
+                problems.append(src.problem(
+                    base if policy_id in school.policies else ("policies",),
+                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy", key=True))
+    return result, problems
+
+
+def _switch(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    return {"on": True, "off": False, "yes": True, "no": False}.get(str(value).lower())
+
+
+def _choice_problem(clause: ClauseSpec, value: Any) -> str | None:
+    if clause.kind == "fixed":
+        return "this clause is fixed (always printed); remove it from choices"
+    if clause.kind == "choice":
+        if not isinstance(value, str) or value not in clause.variants:
+            return (f"no variant {value!r}{suggest(str(value), clause.variants)}; "
+                    f"choose one of {', '.join(clause.variants)}")
+    if clause.kind == "optional" and _switch(value) is None:
+        return f"expected on or off (found {value!r})"
+    if clause.kind == "local" and not (isinstance(value, str) and value.strip()):
+        return "a local clause takes the school's own text (Markdown)"
+    return None
+
+
+def resolve(library: Library, school_file: SchoolFile, policy_id: str,
+            changes: tuple[ChangeRow, ...] | None = None) -> Policy:
+    """Return ``school_file``'s ``policy_id`` policy, resolved.
+
+    ``changes`` are the rows of the table of changes; by default they are the
+    approval history's summaries.
+
+    Raises:
+        InputError: a choice is invalid, or a clause cannot be rendered with
+            this school's data.
+    """
+    if policy_id not in library.policies:
+        raise InputError(school_file.source.problem(("policies",), f"unknown policy {policy_id!r}{suggest(policy_id, library.policies)}"))
+    lib = library.policies[policy_id]
+    chosen, problems = selection(lib, school_file)
+    problems.extend(_addition_problems(lib, school_file))
+    if problems:
+        raise InputError(problems)
+    context = text_context(school_file, policy_id, lib.spec.title)
+    governance = _governance(lib, school_file)
+    sections: list[Section] = []
+    number = 0
+    for spec in lib.spec.sections:
+        drafts = _section_clauses(lib, school_file, spec.id, spec.clauses, chosen, context, problems)
+        if not drafts:
+            continue
+        number += 1
+        sections.append(Section(spec.id, str(number), spec.title, _numbered(drafts, str(number))))
+    letter = 0
+    for appendix in lib.spec.appendices:
+        if any(chosen.get(cid) != want for cid, want in appendix.when.items()):
+            continue
+        drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
+        form = _form(lib, appendix.form, context, problems) if appendix.form else None
+        rows = (changes if changes is not None else default_changes(governance)) if appendix.table_of_changes else None
+        if not drafts and form is None and rows is None:
+            continue
+        tag = APPENDIX_LETTERS[letter]
+        letter += 1
+        sections.append(Section(appendix.id, tag, appendix.title, _numbered(drafts, tag),
+                                appendix=True, form=form, changes=rows))
+    if problems:
+        raise InputError(problems)
+    school = school_file.school
+    return Policy(
+        policy_id=policy_id,
+        title=lib.spec.title,
+        library_version=library.version,
+        school_id=school_file.id,
+        school_name=school.name,
+        brand=Brand(
+            logo=school_file.logo_path,
+            logo_alt=school.branding.logo_alt or f"{school.name} logo",
+            primary=school.branding.colours.primary,
+            accent=school.branding.colours.accent,
+            font=school.branding.font,
+            motto=school.branding.motto,
+        ),
+        governance=governance,
+        sections=tuple(sections),
+        author=school.name,
+        subject=lib.spec.subject or lib.spec.title,
+    )
+
+
+def _numbered(drafts: list[Clause], prefix: str) -> tuple[Clause, ...]:
+    return tuple(
+        Clause(c.id, f"{prefix}.{i}", c.title, c.kind, c.variant, c.blocks, c.origin)
+        for i, c in enumerate(drafts, start=1)
+    )
+
+
+def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: str, clause_ids: list[str],
+                     chosen: dict[str, str | bool], context: dict[str, Any],
+                     problems: list[Problem]) -> list[Clause]:
+    out: list[Clause] = []
+    for clause_id in clause_ids:
+        clause = lib.clauses[clause_id]
+        value = chosen.get(clause_id)
+        if clause.kind == "choice":
+            variant = str(value)
+            src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
+            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems)
+            out.append(Clause(clause_id, "", clause.title, clause.kind, variant, blocks))
+        elif clause.kind == "local":
+            if isinstance(value, str):
+                loc = ("policies", lib.spec.id, "choices", clause_id)
+                blocks = _markdown(value, school_file.source, loc, problems)
+                out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks, origin="school"))
+        elif value:
+            src, loc = lib.locate_clause(clause_id, "text")
+            blocks = _blocks(clause.text, context, src, loc, school_file, problems)
+            out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks))
+        out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
+    out.extend(_additions_after(lib, school_file, section_id, None, problems))
+    return out
+
+
+def _additions_after(lib: PolicyLibrary, school_file: SchoolFile, section_id: str, after: str | None,
+                     problems: list[Problem]) -> list[Clause]:
+    policy = school_file.school.policies.get(lib.spec.id)
+    out = []
+    for i, addition in enumerate(policy.additions if policy else []):
+        if addition.section == section_id and addition.after == after:
+            loc = ("policies", lib.spec.id, "additions", i, "text")
+            blocks = _markdown(addition.text, school_file.source, loc, problems)
+            out.append(Clause(f"local-{i + 1}", "", addition.title, "local", None, blocks, origin="school"))
+    return out
+
+
+def _addition_problems(lib: PolicyLibrary, school_file: SchoolFile) -> list[Problem]:
+    policy = school_file.school.policies.get(lib.spec.id)
+    problems = []
+    parts = {s.id: s.clauses for s in lib.spec.sections} | {a.id: a.clauses for a in lib.spec.appendices}
+    for i, addition in enumerate(policy.additions if policy else []):
+        base = ("policies", lib.spec.id, "additions", i)
+        if addition.section not in parts:
+            problems.append(school_file.source.problem(base + ("section",),
+                            f"unknown section {addition.section!r}{suggest(addition.section, parts)}"))
+        elif addition.after and addition.after not in parts[addition.section]:
+            problems.append(school_file.source.problem(base + ("after",),
+                            f"clause {addition.after!r} is not in section {addition.section!r}"
+                            f"{suggest(addition.after, parts[addition.section])}"))
+    return problems
+
+
+def _blocks(text: str, context: dict[str, Any], src: Source, loc: Loc, school_file: SchoolFile,
+            problems: list[Problem]) -> tuple[Block, ...]:
+    try:
+        rendered = render_text(text, context)
+    except RenderFailure as exc:
+        line, col = src.locate(loc)
+        problems.append(Problem(src.path, line + exc.line, col, f"{exc.message} (for school {school_file.id!r}, {school_file.path.name})"))
+        return ()
+    return _markdown(rendered, src, loc, problems)
+
+
+def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem]) -> tuple[Block, ...]:
+    try:
+        return parse_markdown(text)
+    except MarkdownProblem as exc:
+        problems.append(src.problem(loc, exc.message))
+        return ()
+
+
+def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: list[Problem]) -> Form:
+    form = lib.forms[form_id]
+    src = lib.form_at[form_id]
+
+    def plain(text: str, loc: Loc) -> str:
+        try:
+            blocks = parse_markdown(render_text(text, context))
+        except (RenderFailure, MarkdownProblem) as exc:
+            problems.append(src.problem(loc, exc.message))
+            return ""
+        return " ".join(b.text for b in blocks if hasattr(b, "text"))
+
+    intro: tuple[Block, ...] = ()
+    if form.intro:
+        try:
+            intro = parse_markdown(render_text(form.intro, context))
+        except (RenderFailure, MarkdownProblem) as exc:
+            problems.append(src.problem(("intro",), exc.message))
+    rows = tuple(
+        FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
+                plain(row.name, ("rows", i, "name")) if row.name else "")
+        for i, row in enumerate(form.rows)
+    )
+    return Form(form_id, intro, rows)
+
+
+def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
+    policy = school_file.school.policies.get(lib.spec.id)
+    gov = policy.governance if policy else None
+    cycle = (gov.review_cycle_months if gov else None) or lib.spec.review_cycle_months
+    history = tuple(
+        ApprovalRecord(a.version, a.date, a.by, a.summary, add_months(a.date, cycle))
+        for a in (gov.approvals if gov else [])
+    )
+    people = school_file.school.people
+    owner_role = gov.owner if gov else "headteacher"
+    owner = people[owner_role] if owner_role in people else None
+    owner_text = (f"{owner.name}, {owner.title}" if owner and owner.title else owner.name if owner
+                  else owner_role.replace("_", " ").capitalize())
+    return Governance(
+        index_ref=gov.index_ref if gov else "",
+        owner=owner_text,
+        approving_body=gov.approving_body if gov else "Full Governing Body",
+        review_cycle_months=cycle,
+        history=history,
+    )
+
+
+def default_changes(governance: Governance) -> tuple[ChangeRow, ...]:
+    """Return table-of-changes rows from the approval history alone, newest first."""
+    return tuple(ChangeRow(a.date, "All" if i == 0 else "See summary", a.summary or f"Version {a.version} approved by {a.by}")
+                 for i, a in reversed(list(enumerate(governance.history))))

@@ -1,0 +1,166 @@
+"""Load a school file: identity, branding, people and per-policy choices.
+
+The school id is the file's stem. Values are plain data: they are never run
+as template code (see :mod:`generator.templating`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from generator.errors import InputError, Problem
+from generator.source import Source, load_source
+from generator.validate import validate_source
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(Strict):
+    """Someone who holds a role at the school."""
+
+    name: Text
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Colours(Strict):
+    primary: str = "#1F3864"
+    accent: str = "#2E75B6"
+
+    @field_validator("primary", "accent")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise ValueError(f"colour {value!r} must be written #RRGGBB, for example #1F3864")
+        return value.upper()
+
+
+class Branding(Strict):
+    logo: str | None = None
+    logo_alt: str = ""
+    colours: Colours = Field(default_factory=Colours)
+    font: Text = "Carlito"
+    motto: str = ""
+
+
+class Approval(Strict):
+    """One approval of a policy, as recorded in the school file."""
+
+    version: Text
+    date: date
+    by: Text
+    summary: str = ""
+
+
+class Governance(Strict):
+    index_ref: str = ""
+    owner: Role = "headteacher"
+    approving_body: Text = "Full Governing Body"
+    review_cycle_months: int | None = Field(default=None, gt=0, le=120)
+    approvals: list[Approval] = Field(default_factory=list)
+
+    @field_validator("approvals")
+    @classmethod
+    def _in_order(cls, value: list[Approval]) -> list[Approval]:
+        for earlier, later in zip(value, value[1:]):
+            if later.date < earlier.date:
+                raise ValueError(f"approvals must be in date order: {later.date} comes after {earlier.date}")
+        return value
+
+
+class Addition(Strict):
+    """A clause the school adds to a named section of a policy."""
+
+    section: Id
+    title: Text
+    text: Text
+    after: Id | None = None
+
+
+class Contact(Strict):
+    name: Text
+    details: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.details})" if self.details else self.name
+
+
+class SchoolPolicy(Strict):
+    """A school's choices and governance for one policy type."""
+
+    choices: dict[Id, str | bool] = Field(default_factory=dict)
+    additions: list[Addition] = Field(default_factory=list)
+    related_policies: list[Text] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    governance: Governance = Field(default_factory=Governance)
+
+
+class School(Strict):
+    """A school (or federation, or academy) and its policy choices."""
+
+    name: Text
+    short_name: str = ""
+    type: Literal["school", "federation", "academy", "multi-academy trust", "nursery"] = "school"
+    local_authority: str = ""
+    trust: str = ""
+    hr_service: str = ""
+    governing_body: str = "the governing body"
+    website: str = ""
+    branding: Branding = Field(default_factory=Branding)
+    people: dict[Role, Person] = Field(default_factory=dict)
+    policies: dict[Id, SchoolPolicy] = Field(default_factory=dict)
+
+    @property
+    def employer(self) -> str:
+        """Return the employer's name: the trust, else the local authority, else the school."""
+        return self.trust or self.local_authority or self.name
+
+    @property
+    def motto(self) -> str:
+        return self.branding.motto
+
+
+@dataclass
+class SchoolFile:
+    """A loaded school file: its id, model and source (for locating errors)."""
+
+    id: str
+    path: Path
+    school: School
+    source: Source
+
+    @property
+    def logo_path(self) -> Path | None:
+        logo = self.school.branding.logo
+        return (self.path.parent / logo) if logo else None
+
+
+def load_school(path: Path) -> SchoolFile:
+    """Load the school file at ``path``.
+
+    Raises:
+        InputError: the file is not valid YAML, or not a valid school file.
+    """
+    path = Path(path)
+    source = load_source(path)
+    school = validate_source(source, School)
+    if not SCHOOL_ID.match(path.stem):
+        raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens (it is the school id)"))
+    return SchoolFile(path.stem, path, school, source)

@@ -1,0 +1,140 @@
+"""Read YAML safely and keep where every value came from.
+
+Loading goes through ruamel.yaml's round-trip loader, which builds no Python
+objects from tags and records the line and column of each key and value. A
+:class:`Source` answers "where is this value?" for a path of keys, which is how
+every later check reports ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from generator.errors import InputError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A loaded YAML mapping with the positions of its nodes."""
+
+    path: Path
+    root: CommentedMap
+
+    def data(self) -> dict[str, Any]:
+        """Return the mapping as plain Python values (dicts, lists, scalars)."""
+        return _plain(self.root)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, col) of the node at ``loc``.
+
+        Walks as far down ``loc`` as the document goes; a missing tail points
+        at its nearest existing parent. With ``key`` the position of the last
+        mapping key is returned rather than its value.
+        """
+        node: Any = self.root
+        pos = (0, 0)
+        for i, part in enumerate(loc):
+            last = i == len(loc) - 1
+            if isinstance(node, CommentedMap) and part in node:
+                pos = node.lc.key(part) if (key and last) else _value_pos(node, part)
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                pos = node.lc.item(part)
+                node = node[part]
+            else:
+                break
+        return pos[0] + 1, pos[1] + 1
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+        """Return a :class:`Problem` located at ``loc`` in this file."""
+        line, col = self.locate(loc, key=key)
+        return Problem(self.path, line, col, message, severity)
+
+
+def _value_pos(node: CommentedMap, key: Any) -> tuple[int, int]:
+    value = node[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and not value:
+        return node.lc.value(key)
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        # ruamel gives a nested block's first child; the key is clearer.
+        return node.lc.key(key)
+    return node.lc.value(key)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, CommentedMap):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def make_yaml() -> YAML:
+    """Return the round-trip YAML object used for reading and editing files."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load_source(path: Path) -> Source:
+    """Load ``path`` as a YAML mapping.
+
+    Raises:
+        InputError: the file is missing, unreadable, not valid YAML (tabs,
+            duplicate keys, bad indentation), empty, or not a mapping.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Problem(path, 0, 0, "file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(path, 1, 1, f"file is not UTF-8 text ({exc.reason})")) from None
+    except OSError as exc:
+        raise InputError(Problem(path, 0, 0, f"cannot read file: {exc.strerror}")) from None
+    return parse_source(path, text)
+
+
+def parse_source(path: Path, text: str) -> Source:
+    """Parse ``text`` (the contents of ``path``) as a YAML mapping.
+
+    Raises:
+        InputError: as for :func:`load_source`.
+    """
+    try:
+        root = make_yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise InputError(_yaml_problem(path, exc)) from None
+    except YAMLError as exc:  # pragma: no cover - ruamel marks nearly everything
+        raise InputError(Problem(path, 1, 1, f"invalid YAML: {exc}")) from None
+    if root is None:
+        raise InputError(Problem(path, 1, 1, "file is empty; expected a mapping of keys to values"))
+    if not isinstance(root, CommentedMap):
+        kind = "a list" if isinstance(root, CommentedSeq) else "a single value"
+        raise InputError(Problem(path, 1, 1, f"expected a mapping of keys to values, found {kind}"))
+    return Source(path, root)
+
+
+def _yaml_problem(path: Path, exc: MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "found character '\\t'" in problem:
+        message = "tab character in indentation; YAML needs spaces"
+    elif "found duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+        key = problem.split('"')[1] if '"' in problem else ""
+        message = f"duplicate key {key!r}; each key may appear once in a mapping" if key else "duplicate key"
+    else:
+        message = f"invalid YAML: {problem}"
+    return Problem(path, line, col, message)

@@ -1,0 +1,137 @@
+"""Turn pydantic validation errors into located, readable problems.
+
+Models declare the shape of each file; this module maps each pydantic error
+back to the YAML node it is about and words it for a person editing YAML.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import InputError, Problem
+from generator.source import Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for a near miss of ``word``, else ""."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def validate_source(source: Source, model: type[M], context: dict[str, Any] | None = None) -> M:
+    """Return ``source`` validated as ``model``.
+
+    Raises:
+        InputError: every problem found, each located in ``source``.
+    """
+    try:
+        return model.model_validate(source.data(), context=context)
+    except ValidationError as exc:
+        problems = [_problem(source, model, err) for err in exc.errors(include_url=False)]
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message))) from None
+
+
+def _problem(source: Source, model: type[BaseModel], err: dict[str, Any]) -> Problem:
+    loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+    kind = err["type"]
+    where = _dotted(loc)
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        return source.problem(loc, f"unknown key {loc[-1]!r}{suggest(str(loc[-1]), known)}", key=True)
+    if kind == "missing":
+        parent = _dotted(loc[:-1]) or "the top level"
+        return source.problem(loc[:-1], f"missing required key {loc[-1]!r} in {parent}", key=True)
+    message = _wording(err)
+    return source.problem(loc, f"{where}: {message}" if where else message)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic adds the member type name ("str", "list[...]") to union locations
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool", "date", "function-after"})
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _wording(err: dict[str, Any]) -> str:
+    kind, msg = err["type"], err["msg"]
+    got = err.get("input")
+    shown = f" (found {got!r})" if isinstance(got, (str, int, float, bool)) else ""
+    simple = {
+        "string_type": "expected text",
+        "int_type": "expected a whole number",
+        "int_parsing": "expected a whole number",
+        "bool_type": "expected true or false",
+        "bool_parsing": "expected true or false",
+        "list_type": "expected a list",
+        "dict_type": "expected a mapping of keys to values",
+        "model_type": "expected a mapping of keys to values",
+        "date_type": "expected a date written YYYY-MM-DD",
+        "date_parsing": "expected a date written YYYY-MM-DD",
+        "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+        "string_too_short": "must not be empty",
+        "too_short": "must not be empty",
+        "greater_than": f"must be greater than {err.get('ctx', {}).get('gt')}",
+        "less_than_equal": f"must be at most {err.get('ctx', {}).get('le')}",
+    }
+    if kind in simple:
+        return simple[kind] + shown
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", msg))
+    if kind == "literal_error":
+        return f"must be one of {err.get('ctx', {}).get('expected')}{shown}"
+    return msg[0].lower() + msg[1:] + shown
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Return the field names of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    """Return the annotation reached from ``annotation`` by one path step."""
+    if _is_model(annotation):
+        field = annotation.model_fields.get(part)
+        return _unwrap(field.annotation) if field else None
+    origin = getattr(annotation, "__origin__", None)
+    args = getattr(annotation, "__args__", ()) or ()
+    if origin is dict and len(args) == 2:
+        return _unwrap(args[1])
+    if origin in (list, tuple) and args:
+        return _unwrap(args[0])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Return the model or container inside an Optional/Union annotation."""
+    if _is_model(annotation) or getattr(annotation, "__origin__", None) in (dict, list, tuple):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise :class:`InputError` with ``problems`` when any is an error."""
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
