@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import InputError, Problem
@@ -123,7 +123,29 @@ def parse_source(path: Path, text: str) -> Source:
     if not isinstance(root, CommentedMap):
         kind = "a list" if isinstance(root, CommentedSeq) else "a single value"
         raise InputError(Problem(path, 1, 1, f"expected a mapping of keys to values, found {kind}"))
+    tagged = _find_tags(root, ())
+    if tagged:
+        source = Source(path, root)
+        raise InputError([source.problem(loc, f"YAML tags such as {tag!r} are not allowed; write plain values")
+                          for loc, tag in tagged])
     return Source(path, root)
+
+
+def _find_tags(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Return where explicit YAML tags (``!!python/...``, ``!foo``) appear."""
+    found: list[tuple[Loc, str]] = []
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag and loc:
+        found.append((loc, tag))
+    if isinstance(node, TaggedScalar):
+        return found
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            found.extend(_find_tags(value, loc + (key,)))
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            found.extend(_find_tags(value, loc + (i,)))
+    return found
 
 
 def _yaml_problem(path: Path, exc: MarkedYAMLError) -> Problem:

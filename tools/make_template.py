@@ -91,17 +91,25 @@ def header_footer(doc: Document) -> None:
     add_simple_field(footer, "PAGE")
     footer.add_run(" of ")
     add_simple_field(footer, "NUMPAGES")
-    for p in (header, footer):
-        stops = p.paragraph_format.tab_stops
+    for name in ("Header", "Footer"):
+        style = doc.styles[name]
+        style.font.size = Pt(9)
+        style.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+        stops = style.paragraph_format.tab_stops
+        stops.clear_all()  # python-docx's default stops suit Letter paper, not A4
         stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        for run in p.runs:
-            run.font.size = Pt(9)
 
 
 def table(doc: Document, rows: list[list[str]], header: bool) -> None:
     t = doc.add_table(rows=len(rows), cols=len(rows[0]))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    widths = [Cm(5.0), Cm(11.6)] if len(rows[0]) == 2 else [Cm(16.6 / len(rows[0]))] * len(rows[0])
+    for column, width in zip(t.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             cell = t.cell(r, c)

@@ -52,7 +52,7 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
         TemplateError: the template is missing, not a Word file, lacks a
             required style, or uses a placeholder that does not exist.
     """
-    tpl = _open_template(template)
+    tpl = open_template(template)
     doc = tpl.get_docx()
     missing = [s for s in REQUIRED_STYLES if s not in [st.name for st in doc.styles]]
     if missing:
@@ -77,7 +77,7 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
     return out.getvalue()
 
 
-def _open_template(template: Path) -> DocxTemplate:
+def open_template(template: Path) -> DocxTemplate:
     template = Path(template)
     if not template.is_file():
         raise TemplateError(f"{template}: house-style template not found")
@@ -220,11 +220,9 @@ class _BodyWriter:
         table = self.doc.add_table(rows=count, cols=3)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        oxml.fix_column_widths(table, (Cm(6.2), Cm(2.8), Cm(7.6)))
         lines = list(table.rows)
         grid = [list(line.cells) for line in lines]
-        for cells in grid:
-            for cell, width in zip(cells, (Cm(6.2), Cm(2.8), Cm(7.6))):
-                cell.width = width
         r = 0
         for row in rows:
             cells, line = grid[r], lines[r]
@@ -274,9 +272,7 @@ class _BodyWriter:
             self._cell_text(line.cells[0], change.date.strftime("%d/%m/%Y"))
             self._cell_text(line.cells[1], change.paragraphs)
             self._cell_text(line.cells[2], change.summary)
-        for row in table.rows:
-            for cell, width in zip(row.cells, (Cm(3.0), Cm(4.0), Cm(9.6))):
-                cell.width = width
+        oxml.fix_column_widths(table, (Cm(3.0), Cm(4.0), Cm(9.6)))
 
     def _cell_text(self, cell: Any, text: str, bold: bool = False, colour: str | None = None) -> None:
         paragraph = cell.paragraphs[0]

@@ -253,3 +253,13 @@ def merge_down(cells) -> None:
     """Merge vertically adjacent ``cells`` (top first) with vMerge."""
     for i, cell in enumerate(cells):
         cell._tc.vMerge = "restart" if i == 0 else "continue"
+
+
+def fix_column_widths(table, widths) -> None:
+    """Give ``table`` fixed column widths (grid and every cell), so Word and LibreOffice agree."""
+    table.autofit = False  # w:tblLayout type="fixed"
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(int(width.twips)))
+    for row in table.rows:
+        for tc, width in zip(row._tr.findall(qn("w:tc")), widths):
+            tc.width = width

@@ -1,0 +1,117 @@
+"""Build policies for one or many schools: check, resolve, render, write.
+
+A build writes ``OUT/<school-id>/<school-id>-<policy-id>.docx`` (and
+``.pdf``). Each output is written to a temporary file and renamed into place
+only when every file for that policy is complete, so a failed or interrupted
+build leaves the previous documents as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from generator.errors import InputError, PolicygenError
+from generator.library import Library
+from generator.model import Policy
+from generator.output import commit, output_path, temp_path_for, write_atomic
+from generator.render.docx import DEFAULT_TEMPLATE, render_docx
+from generator.resolve import resolve
+from generator.school import SchoolFile
+
+
+class Converter(Protocol):
+    """Something that refreshes a DOCX's fields and exports it as PDF."""
+
+    def convert(self, docx: Path, pdf: Path) -> None:
+        """Update indexes in ``docx`` (in place) and write ``pdf``."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One policy of one school to build."""
+
+    school_file: SchoolFile
+    policy_id: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.school_file.id}/{self.policy_id}"
+
+
+@dataclass
+class Outcome:
+    """What became of a job: the files written, or why it failed."""
+
+    job: Job
+    files: list[Path] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def jobs_for(school_files: Iterable[SchoolFile], policy_id: str | None = None) -> list[Job]:
+    """Return the jobs for every policy each school has chosen (or just ``policy_id``)."""
+    return [Job(sf, pid) for sf in school_files for pid in sf.school.policies
+            if policy_id is None or pid == policy_id]
+
+
+def target_paths(out_dir: Path, job: Job) -> tuple[Path, Path]:
+    """Return the DOCX and PDF paths of ``job`` under ``out_dir``."""
+    stem = f"{job.school_file.id}-{job.policy_id}"
+    return (output_path(out_dir, job.school_file.id, f"{stem}.docx"),
+            output_path(out_dir, job.school_file.id, f"{stem}.pdf"))
+
+
+def render_job(library: Library, job: Job, template: Path = DEFAULT_TEMPLATE,
+               resolver: Callable[[Library, SchoolFile, str], Policy] = resolve) -> bytes:
+    """Return the DOCX bytes of ``job``.
+
+    Raises:
+        InputError, TemplateError: the inputs or the template are unusable.
+    """
+    return render_docx(resolver(library, job.school_file, job.policy_id), template)
+
+
+def write_docx(out_dir: Path, job: Job, data: bytes) -> Path:
+    """Write a job's DOCX atomically and return its path."""
+    docx, _ = target_paths(out_dir, job)
+    write_atomic(docx, data)
+    return docx
+
+
+def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converter) -> list[Path]:
+    """Convert a job's DOCX with ``converter`` and move both files into place together.
+
+    Raises:
+        ConverterError: LibreOffice failed; nothing is replaced.
+    """
+    docx, pdf = target_paths(out_dir, job)
+    tmp_docx = temp_path_for(docx)
+    tmp_pdf = temp_path_for(pdf)
+    try:
+        tmp_docx.write_bytes(data)
+        converter.convert(tmp_docx, tmp_pdf)
+        commit([(tmp_docx, docx), (tmp_pdf, pdf)])
+    finally:
+        tmp_docx.unlink(missing_ok=True)
+        tmp_pdf.unlink(missing_ok=True)
+    return [docx, pdf]
+
+
+def build_job(library: Library, job: Job, out_dir: Path, template: Path = DEFAULT_TEMPLATE,
+              converter: Converter | None = None,
+              resolver: Callable[[Library, SchoolFile, str], Policy] = resolve) -> Outcome:
+    """Build one job, catching its errors into the outcome so others can go on."""
+    try:
+        data = render_job(library, job, template, resolver)
+        files = (write_docx_and_pdf(out_dir, job, data, converter) if converter
+                 else [write_docx(out_dir, job, data)])
+        return Outcome(job, files)
+    except InputError as exc:
+        return Outcome(job, error=str(exc))
+    except PolicygenError as exc:
+        return Outcome(job, error=str(exc))

@@ -1,0 +1,103 @@
+"""Cross-file checks: a school file against the library, beyond its own shape.
+
+Shape problems (types, unknown keys) are found when the school file is
+loaded; this module finds what needs the library or the disk: choices that
+name no clause or variant, missing required choices, a missing or broken
+logo, an owner role nobody holds, and clause text that cannot be filled in
+with this school's data. All problems are returned together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+
+from generator.errors import InputError, Problem
+from generator.library import Library
+from generator.resolve import resolve
+from generator.school import SchoolFile, load_school
+from generator.validate import suggest
+
+
+def check_school(library: Library, school_file: SchoolFile) -> list[Problem]:
+    """Return every problem of ``school_file`` against ``library``."""
+    school = school_file.school
+    src = school_file.source
+    problems: list[Problem] = []
+    problems.extend(_logo_problems(school_file))
+    if not school.policies:
+        problems.append(src.problem((), "no policies chosen: add a 'policies:' mapping, e.g. 'social-media:'",
+                                    severity="warning"))
+    for policy_id, policy in school.policies.items():
+        if policy_id not in library.policies:
+            problems.append(src.problem(("policies", policy_id),
+                                        f"unknown policy {policy_id!r}{suggest(policy_id, library.policies)}; "
+                                        f"the library has {', '.join(sorted(library.policies))}", key=True))
+            continue
+        owner = policy.governance.owner
+        if owner not in school.people:
+            problems.append(src.problem(("policies", policy_id, "governance", "owner"),
+                                        f"owner {owner!r} is not one of the people in this file"
+                                        f"{suggest(owner, school.people)}; add them under 'people:'"))
+        try:
+            policy_model = resolve(library, school_file, policy_id)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        printed = {c.id for _, c in policy_model.clauses()}
+        if "related-policies" in printed and not policy.related_policies:
+            problems.append(src.problem(("policies", policy_id), "the related-policies clause is on but "
+                                        "'related_policies' is empty: list them, or set related-policies: off",
+                                        key=True))
+        if "further-information" in printed and not policy.contacts:
+            problems.append(src.problem(("policies", policy_id), "the further-information clause is on but "
+                                        "'contacts' is empty: list them, or set further-information: off", key=True))
+    return _unique(problems)
+
+
+def _logo_problems(school_file: SchoolFile) -> list[Problem]:
+    logo = school_file.logo_path
+    if logo is None:
+        return []
+    loc = ("branding", "logo")
+    src = school_file.source
+    if not logo.is_file():
+        return [src.problem(loc, f"logo file not found: {logo}")]
+    try:
+        Image.from_file(str(logo))
+    except UnrecognizedImageError:
+        return [src.problem(loc, f"logo {logo.name} is not a PNG, JPEG, GIF, BMP or TIFF image")]
+    except OSError as exc:
+        return [src.problem(loc, f"cannot read logo {logo.name}: {exc.strerror}")]
+    except Exception as exc:  # a truncated or corrupt image header
+        return [src.problem(loc, f"logo {logo.name} is not a readable image ({exc})")]
+    return []
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def check_paths(library: Library, paths: list[Path]) -> tuple[list[SchoolFile], list[Problem]]:
+    """Load and check each school file; return the good ones and all problems."""
+    good: list[SchoolFile] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            school_file = load_school(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        found = check_school(library, school_file)
+        problems.extend(found)
+        if not any(p.severity == "error" for p in found):
+            good.append(school_file)
+    return good, problems

@@ -1,0 +1,176 @@
+"""The ``policygen`` command line: thin commands over the library functions.
+
+Each command parses its options, calls the library, and reports. Input
+errors print as ``file:line:col: message`` and exit 1; usage errors exit 2;
+``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from generator.errors import InputError, PolicygenError
+
+DEFAULT_LIBRARY = Path("clauses")
+DEFAULT_SCHOOLS = Path("schools")
+DEFAULT_OUT = Path("output")
+
+
+class Settings:
+    debug = False
+
+
+SETTINGS = Settings()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks (for developers).")
+@click.version_option(package_name="policygen")
+def cli(debug: bool) -> None:
+    """Assemble branded school policies from a clause library and school files."""
+    SETTINGS.debug = debug
+
+
+def _school_paths(schools: tuple[Path, ...], all_: bool, schools_dir: Path) -> list[Path]:
+    if all_ and schools:
+        raise click.UsageError("give school files or --all, not both")
+    if all_:
+        found = sorted(schools_dir.glob("*.yaml"))
+        if not found:
+            raise click.UsageError(f"--all found no *.yaml files in {schools_dir}")
+        return found
+    return list(schools)
+
+
+library_option = click.option("--library", "library_dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY,
+                              show_default=True, help="Folder of the clause library.")
+schools_option = click.option("--schools-dir", type=click.Path(path_type=Path), default=DEFAULT_SCHOOLS,
+                              show_default=True, help="Folder that --all reads school files from.")
+
+
+@cli.command()
+@click.argument("schools", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_", is_flag=True, help="Check every school in --schools-dir.")
+@click.option("--library", "library_only", is_flag=True, help="Check the clause library only.")
+@click.option("--library-dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY, show_default=True,
+              help="Folder of the clause library.")
+@schools_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir: Path, schools_dir: Path,
+          strict: bool) -> None:
+    """Validate school files against the library, and the library itself."""
+    from generator.check import check_paths
+    from generator.library import load_library
+
+    library = load_library(library_dir)
+    paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
+    _, problems = check_paths(library, paths)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors:
+        raise SystemExit(1)
+    what = "the library" if library_only else f"the library and {len(paths)} school file(s)"
+    click.echo(f"ok: {what} checked, {len(problems)} warning(s)")
+
+
+@cli.command()
+@click.argument("schools", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_", is_flag=True, help="Build every school in --schools-dir.")
+@click.option("--policy", "policy_id", help="Build only this policy (default: every policy a school has).")
+@click.option("--format", "formats", type=click.Choice(["docx", "pdf"]), multiple=True,
+              help="Output format; repeat for both. Default: docx, plus pdf when LibreOffice is present.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder.")
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="House-style template (default: templates/house-style.docx).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="LibreOffice workers for PDF (default: number of cores).")
+@library_option
+@schools_option
+def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
+          template: Path | None, jobs: int | None, library_dir: Path, schools_dir: Path) -> None:
+    """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
+    from generator.batch import run_build
+
+    paths = _school_paths(schools, all_, schools_dir)
+    if not paths:
+        raise click.UsageError("name one or more school files, or use --all")
+    ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
+                   jobs=jobs, policy_id=policy_id, echo=click.echo)
+    if not ok:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@library_option
+def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
+    """Print the resolved policy: what the writers are given."""
+    from generator.dump import dump_json, dump_text
+    from generator.library import load_library
+    from generator.resolve import resolve
+    from generator.school import load_school
+
+    policy = resolve(load_library(library_dir), load_school(school), policy_id)
+    click.echo(dump_json(policy) if fmt == "json" else dump_text(policy), nl=False)
+
+
+@cli.command()
+@click.option("--policy", "policy_id", default=None, help="Only this policy type.")
+@library_option
+def clauses(policy_id: str | None, library_dir: Path) -> None:
+    """List the library's clauses, their kinds, variants and defaults."""
+    from generator.library import load_library
+
+    library = load_library(library_dir)
+    click.echo(f"clause library {library.version}")
+    for pid, lib in sorted(library.policies.items()):
+        if policy_id and pid != policy_id:
+            continue
+        click.echo(f"\n{pid}: {lib.spec.title} (review every {lib.spec.review_cycle_months} months)")
+        for clause_id, clause in lib.clauses.items():
+            line = f"  {clause_id:34} {clause.kind:8} {clause.title}"
+            if clause.kind == "choice":
+                default = "required" if clause.required else f"default {clause.default}"
+                line += f"  [{' | '.join(clause.variants)}; {default}]"
+            elif clause.kind == "optional":
+                line += f"  [{'on' if clause.default else 'off'} by default]"
+            click.echo(line)
+
+
+def main() -> None:
+    """Run the CLI; map policygen errors to exit 1 and usage errors to exit 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except InputError as exc:
+        if SETTINGS.debug:
+            traceback.print_exc()
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except PolicygenError as exc:
+        if SETTINGS.debug:
+            traceback.print_exc()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; finished documents were kept, unfinished ones discarded.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise

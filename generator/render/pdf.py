@@ -1,0 +1,245 @@
+"""Drive a warm LibreOffice over UNO to fill in the contents and export PDF.
+
+The project's virtualenv cannot import ``uno``; Debian's system python3 can.
+So a :class:`Worker` starts one headless soffice and one
+``uno_worker.py`` under the system python, and talks to the latter over
+stdin/stdout. A worker is kept warm across a batch, recycled every so many
+documents, restarted (and the document retried once) when LibreOffice hangs
+or dies, and always stopped with its whole process group. This is the only
+module that knows about LibreOffice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from generator.errors import ConverterError
+
+WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
+INSTALL_HINT = ("LibreOffice was not found, so only DOCX was written; for PDFs run `make setup` "
+                "(or: apt-get install libreoffice-writer-nogui python3-uno fonts-crosextra-carlito)")
+SOFFICE_CANDIDATES = ("soffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+                      "/opt/libreoffice/program/soffice")
+PYTHON_CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
+
+
+@dataclass(frozen=True)
+class LibreOffice:
+    """Where LibreOffice and a python that can import ``uno`` live."""
+
+    soffice: str
+    python: str
+
+
+@lru_cache(maxsize=1)
+def find_libreoffice() -> LibreOffice | None:
+    """Return the LibreOffice installation to use, or None when there is none."""
+    soffice = next((found for c in SOFFICE_CANDIDATES if (found := shutil.which(c))), None)
+    if soffice is None:
+        return None
+    env_python = os.environ.get("POLICYGEN_UNO_PYTHON")
+    for candidate in ((env_python,) if env_python else ()) + PYTHON_CANDIDATES:
+        python = shutil.which(candidate)
+        if python and _imports_uno(python):
+            return LibreOffice(soffice, python)
+    return None
+
+
+def _imports_uno(python: str) -> bool:
+    try:
+        done = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+class Worker:
+    """One warm soffice plus its UNO helper, converting documents one at a time."""
+
+    def __init__(self, office: LibreOffice, *, timeout: float = 60.0, recycle_after: int = 100,
+                 start_timeout: float = 90.0):
+        self.office = office
+        self.timeout = timeout
+        self.recycle_after = recycle_after
+        self.start_timeout = start_timeout
+        self.converted = 0
+        self.restarts = 0
+        self._soffice: subprocess.Popen | None = None
+        self._helper: subprocess.Popen | None = None
+        self._profile: str | None = None
+        self._buffer = b""
+        self._lock = threading.Lock()
+
+    # lifecycle ------------------------------------------------------------
+    def start(self) -> None:
+        """Start soffice and the helper, and wait until they are ready.
+
+        Raises:
+            ConverterError: LibreOffice did not come up in time.
+        """
+        self._profile = tempfile.mkdtemp(prefix="policygen-lo-")
+        pipe = f"policygen-{uuid.uuid4().hex}"
+        self._soffice = subprocess.Popen(
+            [self.office.soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+             "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+             f"-env:UserInstallation={Path(self._profile).as_uri()}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        self._helper = subprocess.Popen(
+            [self.office.python, str(WORKER_SCRIPT), pipe],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        self._buffer = b""
+        self.converted = 0
+        answer = self._read_answer(self.start_timeout)
+        if not answer or not answer.get("ready"):
+            self.stop()
+            raise ConverterError("LibreOffice did not start (no answer from its UNO connection)")
+
+    def stop(self) -> None:
+        """Stop the helper and soffice, with their process groups, and remove the profile."""
+        for proc in (self._helper, self._soffice):
+            if proc is None:
+                continue
+            if proc.stdin:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+            _kill_group(proc)
+        self._helper = self._soffice = None
+        if self._profile:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.restarts += 1
+        self.start()
+
+    def __enter__(self) -> "Worker":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def pids(self) -> list[int]:
+        """Return the process ids of soffice and the helper (for tests and monitoring)."""
+        return [p.pid for p in (self._soffice, self._helper) if p is not None]
+
+    # work -----------------------------------------------------------------
+    def convert(self, docx: Path, pdf: Path) -> None:
+        """Fill in ``docx``'s indexes in place and export ``pdf``.
+
+        A hang or crash restarts LibreOffice and retries the document once.
+
+        Raises:
+            ConverterError: the document failed twice, or LibreOffice reported an error.
+        """
+        with self._lock:
+            if self._helper is None or self.converted >= self.recycle_after:
+                self.restart() if self._helper is not None else self.start()
+            try:
+                self._convert_once(docx, pdf)
+            except _WorkerLost as lost:
+                self.restart()
+                try:
+                    self._convert_once(docx, pdf)
+                except _WorkerLost as again:
+                    self.restart()
+                    raise ConverterError(f"LibreOffice failed twice on {docx.name}: {lost}; then {again}") from None
+
+    def _convert_once(self, docx: Path, pdf: Path) -> None:
+        request = json.dumps({"docx": str(docx), "pdf": str(pdf)}) + "\n"
+        try:
+            assert self._helper is not None and self._helper.stdin is not None
+            self._helper.stdin.write(request.encode())
+            self._helper.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise _WorkerLost(f"worker gone ({exc})") from None
+        answer = self._read_answer(self.timeout)
+        if answer is None:
+            raise _WorkerLost(f"no answer within {self.timeout:.0f}s")
+        self.converted += 1
+        if not answer.get("ok"):
+            raise ConverterError(f"LibreOffice could not convert {docx.name}: {answer.get('error')}")
+        if not pdf.exists() or pdf.stat().st_size == 0:
+            raise _WorkerLost("no PDF was written")
+
+    def _read_answer(self, timeout: float) -> dict | None:
+        """Return the next JSON line from the helper, or None on timeout or exit."""
+        helper = self._helper
+        if helper is None or helper.stdout is None:
+            return None
+        fd = helper.stdout.fileno()
+        deadline = _now() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - _now()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if not ready:
+                if helper.poll() is not None:
+                    return None
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            return None
+
+
+class _WorkerLost(Exception):
+    """The helper or soffice hung or died."""
+
+
+def _now() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Terminate ``proc``'s process group, then kill it if it lingers."""
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        pgid = None
+    for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
+        if proc.poll() is not None and pgid is None:
+            break
+        try:
+            if pgid is not None:
+                os.killpg(pgid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=wait)
+            if sig == signal.SIGTERM and pgid is not None:
+                # the group may hold children (soffice.bin); make sure they go too
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            break
+        except subprocess.TimeoutExpired:
+            continue

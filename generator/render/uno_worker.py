@@ -1,0 +1,102 @@
+"""LibreOffice worker: run by the system python3 that has the ``uno`` module.
+
+It connects to one running soffice over a named pipe, then reads JSON
+requests from stdin, one per line: ``{"docx": PATH, "pdf": PATH}``. For each
+it loads the DOCX, updates every index (the table of contents) twice so page
+numbers settle, saves the DOCX in place, and exports a tagged PDF. It answers
+``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout.
+
+This file must not import anything from policygen: the project's virtualenv
+cannot import ``uno``, and this interpreter does not have the project.
+"""
+
+import json
+import sys
+import time
+
+
+def connect(pipe_name, deadline_s=60.0):
+    import uno
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe_name
+    start = time.monotonic()
+    while True:
+        try:
+            ctx = resolver.resolve(url)
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception:
+            if time.monotonic() - start > deadline_s:
+                raise
+            time.sleep(0.1)
+
+
+def prop(name, value):
+    from com.sun.star.beans import PropertyValue
+
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def pdf_filter_data():
+    import uno
+
+    data = (
+        prop("UseTaggedPDF", True),
+        prop("PDFUACompliance", True),
+        prop("ExportBookmarks", True),
+        prop("ExportNotes", False),
+        prop("EmbedStandardFonts", True),
+        prop("UseLosslessCompression", True),
+        prop("ExportFormFields", False),
+        prop("DisplayPDFDocumentTitle", True),
+        prop("OpenBookmarkLevels", -1),
+    )
+    return uno.Any("[]com.sun.star.beans.PropertyValue", data)
+
+
+def convert(desktop, docx, pdf):
+    import uno
+
+    url = uno.systemPathToFileUrl(docx)
+    doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True), prop("ReadOnly", False)))
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open %s" % docx)
+    try:
+        indexes = doc.getDocumentIndexes()
+        for _ in range(2):
+            for i in range(indexes.getCount()):
+                indexes.getByIndex(i).update()
+            doc.refresh()
+        doc.storeToURL(url, (prop("FilterName", "MS Word 2007 XML"), prop("Overwrite", True)))
+        doc.storeToURL(uno.systemPathToFileUrl(pdf),
+                       (prop("FilterName", "writer_pdf_Export"), prop("Overwrite", True),
+                        prop("FilterData", pdf_filter_data())))
+    finally:
+        doc.close(True)
+
+
+def main():
+    pipe_name = sys.argv[1]
+    desktop = connect(pipe_name)
+    sys.stdout.write(json.dumps({"ready": True}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        request = json.loads(line)
+        try:
+            convert(desktop, request["docx"], request["pdf"])
+            answer = {"ok": True}
+        except Exception as exc:  # report, keep serving
+            answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

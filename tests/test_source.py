@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InputError
+from generator.source import load_source, parse_source
+
+
+def messages(text: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        parse_source(Path("f.yaml"), text)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_tab_in_indentation_is_located():
+    assert messages("a:\n\tb: 1\n") == ["f.yaml:2:1: tab character in indentation; YAML needs spaces"]
+
+
+def test_duplicate_key_is_located():
+    assert messages("name: A\nname: B\n") == ["f.yaml:2:1: duplicate key 'name'; each key may appear once in a mapping"]
+
+
+def test_empty_file_and_non_mapping():
+    assert messages("") == ["f.yaml:1:1: file is empty; expected a mapping of keys to values"]
+    assert messages("- a\n") == ["f.yaml:1:1: expected a mapping of keys to values, found a list"]
+    assert messages("just text\n") == ["f.yaml:1:1: expected a mapping of keys to values, found a single value"]
+
+
+def test_locate_points_at_values_and_keys():
+    source = parse_source(Path("f.yaml"), "a: 1\nb:\n  c: [x, y]\n")
+    assert source.locate(("a",)) == (1, 4)
+    assert source.locate(("b", "c", 1)) == (3, 10)
+    assert source.locate(("b", "c"), key=True) == (3, 3)
+    assert source.locate(("b", "missing")) == (2, 1)
+
+
+def test_tags_build_no_python_objects(tmp_path: Path):
+    path = tmp_path / "evil.yaml"
+    path.write_text("a: !!python/object/apply:os.system ['echo hacked']\n")
+    with pytest.raises(InputError) as caught:
+        load_source(path)
+    assert str(caught.value).endswith("evil.yaml:1:1: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed; write plain values")
+
+
+def test_missing_file():
+    with pytest.raises(InputError) as caught:
+        load_source(Path("/nonexistent/school.yaml"))
+    assert str(caught.value) == "/nonexistent/school.yaml:0:0: file not found"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install what policygen needs from the operating system: LibreOffice with its
+# UNO bridge (for PDF and the table of contents), the fonts the house style
+# names (or metric-compatible ones), pandoc and poppler (used by the tests to
+# read documents back as a third party would). Debian/Ubuntu only; elsewhere
+# it says what is missing and carries on (policygen then writes DOCX only).
+set -euo pipefail
+
+packages=()
+have_uno() { /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; }
+have_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+
+command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
+have_uno || packages+=(python3-uno)
+have_font Carlito || packages+=(fonts-crosextra-carlito)
+have_font Caladea || packages+=(fonts-crosextra-caladea)
+have_font "Liberation Sans" || packages+=(fonts-liberation2)
+have_font "DejaVu Sans" || packages+=(fonts-dejavu-core)
+command -v pandoc >/dev/null 2>&1 || packages+=(pandoc)
+command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+command -v fc-list >/dev/null 2>&1 || packages+=(fontconfig)
+
+if [ ${#packages[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "warning: cannot install ${packages[*]} (no apt-get); install them by hand for PDF output" >&2
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "warning: need root or sudo to install ${packages[*]}; PDF output will be unavailable" >&2
+    exit 0
+  fi
+fi
+
+echo "installing system packages: ${packages[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "system packages: installed"
