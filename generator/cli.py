@@ -68,7 +68,8 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
 
     library = load_library(library_dir)
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
-    _, problems = check_paths(library, paths)
+    _, school_problems = check_paths(library, paths)
+    problems = library.warnings + school_problems
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = [p for p in problems if p.severity == "error" or strict]

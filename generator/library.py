@@ -184,6 +184,7 @@ class Library:
     root: Path
     version: str
     policies: dict[str, PolicyLibrary]
+    warnings: list[Problem] = field(default_factory=list)
 
     def policy(self, policy_id: str) -> PolicyLibrary:
         return self.policies[policy_id]
@@ -224,9 +225,10 @@ def load_library(root: Path) -> Library:
             policies[policy.spec.id] = policy
     if not policies and not problems:
         problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
-    if problems:
+    problems.sort(key=lambda p: (str(p.path), p.line, p.col))
+    if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    return Library(root, version, policies)
+    return Library(root, version, policies, warnings=problems)
 
 
 def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
