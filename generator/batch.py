@@ -64,7 +64,7 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     if office is True:
         office = find_libreoffice() if (not formats or "pdf" in formats) else None
     want_pdf = "pdf" in formats or (not formats and office is not None)
-    missing_office = want_pdf and office is None
+    missing_office = office is None and ("pdf" in formats or not formats)
     if missing_office:
         echo(INSTALL_HINT, err=True)
     if want_pdf and office is not None:

@@ -297,6 +297,7 @@ def _apply_brand(doc: Any, policy: Policy) -> None:
     primary = RGBColor.from_string(brand.primary.lstrip("#"))
     accent = RGBColor.from_string(brand.accent.lstrip("#"))
     names = {s.name for s in doc.styles}
+    oxml.set_default_font(doc.styles.element, brand.font)
     for name in BRANDED_FONT_STYLES:
         if name in names:
             style = doc.styles[name]

@@ -198,6 +198,24 @@ def set_document_language(styles_element, language: str) -> None:
     rpr.append(_el("w:lang", w_val=language, w_eastAsia=language, w_bidi="ar-SA"))
 
 
+def set_default_font(styles_element, font: str) -> None:
+    """Make ``font`` the document's default for every script (``w:docDefaults``)."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = rpr_default.find(qn("w:rPr")) if rpr_default is not None else None
+    if rpr is None:
+        set_document_language(styles_element, "en-GB")
+        rpr = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = _el("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]  # theme fonts would override the names below
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+
+
 def set_update_fields_on_open(settings_element) -> None:
     """Ask Word to refresh fields (the table of contents) when it opens the file."""
     for old in settings_element.findall(qn("w:updateFields")):
@@ -207,9 +225,7 @@ def set_update_fields_on_open(settings_element) -> None:
 
 def set_alt_text(inline_shape, text: str) -> None:
     """Set the description (alt text) of an inline picture."""
-    doc_pr = inline_shape._inline.docPr
-    doc_pr.set("descr", text)
-    doc_pr.set("title", text)
+    inline_shape._inline.docPr.set("descr", text)
 
 
 def tracked_run(text: str, kind: str, change_id: int, author: str, when: datetime,

@@ -174,6 +174,8 @@ class Worker:
         if answer is None:
             raise _WorkerLost(f"no answer within {self.timeout:.0f}s")
         self.converted += 1
+        if answer.get("lost") or (self._soffice is not None and self._soffice.poll() is not None):
+            raise _WorkerLost(str(answer.get("error") or "LibreOffice exited"))
         if not answer.get("ok"):
             raise ConverterError(f"LibreOffice could not convert {docx.name}: {answer.get('error')}")
         if not pdf.exists() or pdf.stat().st_size == 0:

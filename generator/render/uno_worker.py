@@ -92,10 +92,14 @@ def main():
         try:
             convert(desktop, request["docx"], request["pdf"])
             answer = {"ok": True}
-        except Exception as exc:  # report, keep serving
-            answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+        except Exception as exc:  # report, keep serving unless the office is gone
+            name = type(exc).__name__
+            lost = name in ("DisposedException", "RuntimeException") or "bridge" in str(exc).lower()
+            answer = {"ok": False, "lost": lost, "error": "%s: %s" % (name, exc)}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
+        if answer.get("lost"):
+            return
 
 
 if __name__ == "__main__":
