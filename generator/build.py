@@ -16,16 +16,16 @@ from generator.errors import InputError, PolicygenError
 from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
-from generator.render.docx import DEFAULT_TEMPLATE, render_docx
+from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.resolve import resolve
 from generator.school import SchoolFile
 
 
 class Converter(Protocol):
-    """Something that refreshes a DOCX's fields and exports it as PDF."""
+    """Something that lays out a DOCX, exports it as PDF and reports its contents page."""
 
-    def convert(self, docx: Path, pdf: Path) -> None:
-        """Update indexes in ``docx`` (in place) and write ``pdf``."""
+    def convert(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
+        """Write ``pdf`` from ``docx``; return the (title, page) lines of its table of contents."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     tmp_pdf = temp_path_for(pdf)
     try:
         tmp_docx.write_bytes(data)
-        converter.convert(tmp_docx, tmp_pdf)
+        toc = converter.convert(tmp_docx, tmp_pdf)
+        tmp_docx.write_bytes(fill_toc(data, toc))
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -118,7 +119,7 @@ def render_text(text: str, context: dict[str, Any]) -> str:
         RenderFailure: an undefined name, a sandbox violation or a syntax error.
     """
     try:
-        return _ENV.from_string(text).render(**context)
+        return _compiled(text).render(**context)
     except TemplateSyntaxError as exc:
         raise RenderFailure(exc.lineno or 1, f"template syntax error: {exc.message}") from None
     except UndefinedError as exc:
@@ -127,6 +128,12 @@ def render_text(text: str, context: dict[str, Any]) -> str:
         raise RenderFailure(_error_line(), f"not allowed in a clause template: {exc}") from None
     except Exception as exc:  # a filter or test failing on school data
         raise RenderFailure(_error_line(), f"template error: {exc}") from None
+
+
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Template:
+    """Return ``text`` compiled once; clause texts are shared by every school."""
+    return _ENV.from_string(text)
 
 
 def _error_line() -> int:

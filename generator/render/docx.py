@@ -16,18 +16,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.dates import format_date
-from generator.errors import TemplateError
-from generator.model import Block, Clause, Form, ListBlock, Paragraph, Policy, Run, Section
-from generator.render import oxml
+from docx import Document
+
+from generator.errors import ConverterError, TemplateError
+from generator.model import Block, Form, ListBlock, Paragraph, Policy, Run, Section
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from generator.render import oxml, wml
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "house-style.docx"
 
@@ -41,6 +43,7 @@ BRANDED_FONT_STYLES = ("Normal", "Title", "Subtitle", "School Name", "Heading 1"
                        "TOC Heading", "TOC 1", "Header", "Footer", "Table Label", "Table Text")
 PRIMARY_COLOUR_STYLES = ("Title", "School Name", "Heading 1", "Heading 2", "TOC Heading")
 TOC_LEVELS = 1
+TEXT_WIDTH_CM = 16.6
 TICK_BOX = "\u2610"
 TICK_FONT = "DejaVu Sans"
 
@@ -54,20 +57,25 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
     """
     tpl = open_template(template)
     doc = tpl.get_docx()
-    missing = [s for s in REQUIRED_STYLES if s not in [st.name for st in doc.styles]]
+    style_ids = {s.name: s.style_id for s in doc.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in style_ids]
     if missing:
         raise TemplateError(f"{template}: the house-style template lacks the style(s) {', '.join(missing)} (see docs/templates.md)")
-    body = tpl.new_subdoc()
-    _BodyWriter(body.subdocx, policy).write()
-    context = _cover_context(policy, tpl, body)
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
+        tpl.render(_cover_context(policy, tpl), jinja_env=env, autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(f"{template}: unknown placeholder in the house-style template: {exc.message}") from None
     except JinjaTemplateError as exc:
         raise TemplateError(f"{template}: template error in the house-style template: {exc}") from None
     doc = tpl.docx
+    marker = _find_marker(doc)
+    if marker is None:
+        raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph")
+    body = _BodyWriter(doc, policy, style_ids).write()
+    for element in wml.parse_body(body):
+        marker.addprevious(element)
+    marker.getparent().remove(marker)
     _apply_brand(doc, policy)
     _set_properties(doc, policy)
     for shape in doc.inline_shapes:
@@ -75,6 +83,58 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
+    """Return the DOCX ``data`` with page numbers added to its table of contents.
+
+    ``toc`` holds (title, page) pairs as LibreOffice laid the document out;
+    each of the contents page's entries gets a dotted tab and its page.
+
+    Raises:
+        ConverterError: the laid-out contents do not match the document's.
+    """
+    doc = Document(io.BytesIO(data))
+    toc_style = next(s.style_id for s in doc.styles if s.name == "TOC 1")
+    entries = [p for p in doc.element.body.iter(qn("w:p"))
+               if (style := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
+               and style.get(qn("w:val")) == toc_style]
+    titles = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in entries]
+    laid_out = [title for title, _ in toc]
+    if titles != laid_out:
+        raise ConverterError(f"the laid-out table of contents does not match the document's ({len(laid_out)} "
+                             f"entries for {len(titles)})")
+    for paragraph, (_, page) in zip(entries, toc):
+        tail = wml.parse_runs(wml.tab() + wml.run(page))
+        end = paragraph.find(f".//{qn('w:fldChar')}[@{qn('w:fldCharType')}='end']")
+        anchor = end.getparent() if end is not None else None
+        for run in tail:
+            if anchor is not None:
+                anchor.addprevious(run)
+            else:
+                paragraph.append(run)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+BODY_MARKER = "__policygen_body__"
+
+
+class _BodyMarker:
+    """What ``{{p body }}`` renders to: a paragraph replaced by the body afterwards."""
+
+    def __html__(self) -> str:
+        return f"<w:p><w:r><w:t>{BODY_MARKER}</w:t></w:r></w:p>"
+
+    __str__ = __html__
+
+
+def _find_marker(doc: Any) -> Any:
+    for p in doc.element.body.iter(qn("w:p")):
+        if "".join(t.text or "" for t in p.iter(qn("w:t"))) == BODY_MARKER:
+            return p
+    return None
 
 
 def open_template(template: Path) -> DocxTemplate:
@@ -97,7 +157,7 @@ def open_template(template: Path) -> DocxTemplate:
     return tpl
 
 
-def _cover_context(policy: Policy, tpl: DocxTemplate, body: Any) -> dict[str, Any]:
+def _cover_context(policy: Policy, tpl: DocxTemplate) -> dict[str, Any]:
     gov = policy.governance
     current = gov.current
     logo: Any = ""
@@ -119,169 +179,132 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, body: Any) -> dict[str, An
              "next_review": format_date(a.next_review)}
             for a in gov.history
         ],
-        "body": body,
+        "body": _BodyMarker(),
     }
 
 
 class _BodyWriter:
-    """Builds the policy body into a python-docx document sharing the template's parts."""
+    """Builds the policy body as WordprocessingML text in the template's styles."""
 
-    def __init__(self, doc: Any, policy: Policy):
+    def __init__(self, doc: Any, policy: Policy, style_ids: dict[str, str]):
         self.doc = doc
+        self.part = doc.part
         self.policy = policy
+        self.ids = style_ids
+        self.out: list[str] = []
         self.bookmark = 0
-        self.num_ids = {name: oxml.style_num_id(doc.styles[name])
-                        for name in ("List Number", "List Number 2")}
-        # python-docx looks styles up by scanning them all; look each up once
-        self.style_ids = {s.name: s.style_id for s in doc.styles}
+        self.list_styles = {name: oxml.style_num_id(doc.styles[name])
+                            for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2")}
 
-    def _para(self, style: str, text: str = "", container: Any = None) -> Any:
-        """Add a paragraph in ``style`` (to ``container`` or the body)."""
-        paragraph = (container or self.doc).add_paragraph()
-        paragraph._p.style = self.style_ids[style]
-        if text:
-            paragraph.add_run(text)
-        return paragraph
-
-    def write(self) -> None:
+    def write(self) -> str:
         self._contents()
         for section in self.policy.sections:
             self._section(section)
+        return "".join(self.out)
+
+    def _p(self, style: str, content: str = "", **kwargs: Any) -> str:
+        return wml.paragraph(self.ids[style], content, **kwargs)
 
     # contents -------------------------------------------------------------
     def _contents(self) -> None:
-        self._para("TOC Heading", "Contents")
-        entries = [s for s in self.policy.sections]
-        first = self._para("TOC 1")
-        oxml.begin_complex_field(first, f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u')
-        paragraph = first
-        for i, section in enumerate(entries):
-            if i:
-                paragraph = self._para("TOC 1")
-            oxml.add_hyperlink(paragraph, _heading_text(section), anchor=_anchor(section), style=None)
-        oxml.end_complex_field(paragraph)
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.out.append(self._p("TOC Heading", wml.run("Contents")))
+        sections = self.policy.sections
+        for i, section in enumerate(sections):
+            content = wml.field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') if i == 0 else ""
+            content += wml.hyperlink(wml.run(_heading_text(section)), anchor=_anchor(section))
+            if i == len(sections) - 1:
+                content += wml.field_end()
+            self.out.append(self._p("TOC 1", content, right_tab_cm=TEXT_WIDTH_CM))
+        self.out.append(wml.page_break())
 
     # sections -------------------------------------------------------------
     def _section(self, section: Section) -> None:
         if section.appendix:
-            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        heading = self._para("Heading 1", _heading_text(section))
+            self.out.append(wml.page_break())
         self.bookmark += 1
-        oxml.add_bookmark(heading, _anchor(section), self.bookmark)
+        heading = wml.bookmark(wml.run(_heading_text(section)), _anchor(section), self.bookmark)
+        self.out.append(self._p("Heading 1", heading))
         for clause in section.clauses:
-            self._clause(clause)
+            self.out.append(self._p("Heading 2", wml.run(f"{clause.number} {clause.title}")))
+            self._blocks(clause.blocks)
         if section.form:
             self._form(section.form)
         if section.changes is not None:
             self._changes(section)
 
-    def _clause(self, clause: Clause) -> None:
-        self._para("Heading 2", f"{clause.number} {clause.title}")
-        self._blocks(clause.blocks)
-
     def _blocks(self, blocks: tuple[Block, ...]) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self._runs(self._para("Normal"), block.runs)
+                self.out.append(self._p("Normal", self._runs(block.runs)))
             elif isinstance(block, ListBlock):
                 self._list(block)
 
     def _list(self, block: ListBlock) -> None:
-        current: dict[int, int | None] = {}
+        current: dict[int, int] = {}
         for item in block.items:
             level = min(item.level, 1)
             name = ("List Number" if item.ordered else "List Bullet") + (" 2" if level else "")
-            paragraph = self._para(name)
-            if item.ordered:
-                if current.get(level) is None:
-                    current[level] = oxml.restart_numbering(paragraph, self.num_ids[name])
-                else:
-                    oxml.set_paragraph_numbering(paragraph, current[level], 0)
-            # a deeper list ends when we return to a shallower level
             for deeper in [k for k in current if k > level]:
-                current[deeper] = None
-            self._runs(paragraph, item.runs)
+                del current[deeper]  # a nested list ends when a shallower item follows
+            num = None
+            if item.ordered:
+                if level not in current:
+                    current[level] = oxml.new_list_instance(self.part, self.list_styles[name])
+                num = (current[level], 0)
+            self.out.append(self._p(name, self._runs(item.runs), num=num))
 
-    def _runs(self, paragraph: Any, runs: tuple[Run, ...]) -> None:
-        for run in runs:
-            if run.href:
-                oxml.add_hyperlink(paragraph, run.text, url=run.href, bold=run.bold, italic=run.italic)
+    def _runs(self, runs: tuple[Run, ...]) -> str:
+        out = []
+        for r in runs:
+            if r.href:
+                rel = self.part.relate_to(r.href, RT.HYPERLINK, is_external=True)
+                out.append(wml.hyperlink(wml.run(r.text, bold=r.bold, italic=r.italic,
+                                                  style=self.ids.get("Hyperlink")), rel_id=rel))
             else:
-                r = paragraph.add_run(run.text)
-                r.bold = run.bold or None
-                r.italic = run.italic or None
+                out.append(wml.run(r.text, bold=r.bold, italic=r.italic))
+        return "".join(out)
 
     # forms and tables -----------------------------------------------------
+    def _cell(self, text: str, bold: bool = False, colour: str | None = None) -> str:
+        return self._p("Table Label" if bold else "Table Text",
+                       wml.run(text, bold=bold, colour=colour) if text else "")
+
     def _form(self, form: Form) -> None:
         self._blocks(form.intro)
-        rows = form.rows
-        count = sum(3 if r.kind == "sign" else 1 for r in rows)
-        table = self.doc.add_table(rows=count, cols=3)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        oxml.fix_column_widths(table, (Cm(6.2), Cm(2.8), Cm(7.6)))
-        lines = list(table.rows)
-        grid = [list(line.cells) for line in lines]
-        r = 0
-        for row in rows:
-            cells, line = grid[r], lines[r]
+        widths = (6.2, 2.8, 7.6)
+        full = sum(widths)
+        rows: list[tuple[list[wml.Cell], dict]] = []
+        for row in form.rows:
             if row.kind == "heading":
-                self._cell_text(cells[0], row.label.upper(), bold=True, colour="FFFFFF")
-                oxml.shade_cell(cells[0], self.policy.brand.primary)
-                oxml.span_columns(line, 0, 3)
+                rows.append(([wml.Cell(self._cell(row.label.upper(), bold=True, colour="FFFFFF"), full, span=3,
+                                       fill=self.policy.brand.primary)], {}))
             elif row.kind == "field":
-                self._cell_text(cells[0], row.label, bold=True)
-                self._cell_text(cells[1], "")
-                oxml.span_columns(line, 1, 2)
-                line.height = Cm(1.1)
+                rows.append(([wml.Cell(self._cell(row.label, bold=True), widths[0]),
+                              wml.Cell(self._cell(""), widths[1] + widths[2], span=2)], {"height_cm": 1.1}))
             elif row.kind == "tick":
-                paragraph = cells[0].paragraphs[0]
-                paragraph._p.style = self.style_ids["Table Text"]
-                box = paragraph.add_run(TICK_BOX + " ")
-                box.font.name = TICK_FONT
-                paragraph.add_run(row.label)
-                oxml.span_columns(line, 0, 3)
+                box = wml.run(TICK_BOX + " ", font=TICK_FONT) + wml.run(row.label)
+                rows.append(([wml.Cell(self._p("Table Text", box), full, span=3)], {}))
             elif row.kind == "sign":
-                role = cells[0]
-                self._cell_text(role, row.label, bold=True)
-                if row.detail:
-                    self._para("Table Text", row.detail, container=role)
-                oxml.merge_down([grid[r + k][0] for k in range(3)])
+                role = self._cell(row.label, bold=True) + (self._cell(row.detail) if row.detail else "")
                 for offset, (label, value) in enumerate((("Name", row.value), ("Signature", ""), ("Date", ""))):
-                    self._cell_text(grid[r + offset][1], label, bold=True)
-                    self._cell_text(grid[r + offset][2], value)
-                    lines[r + offset].height = Cm(0.9)
-                    oxml.keep_row_together(lines[r + offset])
-                r += 2
-            r += 1
+                    first = wml.Cell(role if offset == 0 else "", widths[0],
+                                     merge="restart" if offset == 0 else "continue")
+                    rows.append(([first, wml.Cell(self._cell(label, bold=True), widths[1]),
+                                  wml.Cell(self._cell(value), widths[2])], {"height_cm": 0.9, "keep": True}))
+        self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
 
     def _changes(self, section: Section) -> None:
-        rows = section.changes or ()
-        table = self.doc.add_table(rows=1 + max(len(rows), 1), cols=3)
-        table.style = self.doc.styles["Table Grid"]
-        for cell, label in zip(table.rows[0].cells, ("Date of change", "Paragraphs affected", "Summary of update")):
-            self._cell_text(cell, label, bold=True)
-            oxml.shade_cell(cell, "D9E2F3")
-        oxml.mark_header_row(table.rows[0])
-        if not rows:
-            self._cell_text(table.rows[1].cells[0], "None yet")
-            self._cell_text(table.rows[1].cells[1], "")
-            self._cell_text(table.rows[1].cells[2], "No approved changes have been recorded.")
-        for line, change in zip(table.rows[1:], rows):
-            self._cell_text(line.cells[0], change.date.strftime("%d/%m/%Y"))
-            self._cell_text(line.cells[1], change.paragraphs)
-            self._cell_text(line.cells[2], change.summary)
-        oxml.fix_column_widths(table, (Cm(3.0), Cm(4.0), Cm(9.6)))
-
-    def _cell_text(self, cell: Any, text: str, bold: bool = False, colour: str | None = None) -> None:
-        paragraph = cell.paragraphs[0]
-        paragraph._p.style = self.style_ids["Table Label" if bold else "Table Text"]
-        if text:
-            run = paragraph.add_run(text)
-            run.bold = bold or None
-            if colour:
-                run.font.color.rgb = RGBColor.from_string(colour)
+        widths = (3.0, 4.0, 9.6)
+        header = [wml.Cell(self._cell(label, bold=True), w, fill="D9E2F3")
+                  for label, w in zip(("Date of change", "Paragraphs affected", "Summary of update"), widths)]
+        rows: list[tuple[list[wml.Cell], dict]] = [(header, {"header": True})]
+        for change in section.changes or ():
+            values = (change.date.strftime("%d/%m/%Y"), change.paragraphs, change.summary)
+            rows.append(([wml.Cell(self._cell(v), w) for v, w in zip(values, widths)], {}))
+        if not section.changes:
+            rows.append(([wml.Cell(self._cell(v), w) for v, w in
+                          zip(("None yet", "", "No approved changes have been recorded."), widths)], {}))
+        self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
 
 
 def _heading_text(section: Section) -> str:

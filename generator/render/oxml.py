@@ -1,16 +1,14 @@
 """Raw WordprocessingML, in one place.
 
-python-docx covers paragraphs, runs, tables and styles; the few things it
-does not (fields, list restarts, hyperlinks, bookmarks, cell shading,
-document language, tracked changes) are built here as plain functions. No
-other module builds ``w:`` elements by hand.
+python-docx covers styles and document parts; the few element-level edits it
+does not (fields in the template, list restarts, cell shading, document
+language and font, alt text) are plain functions here. The body itself is
+written as text by :mod:`generator.render.wml`. No other module builds ``w:``
+elements by hand.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -34,120 +32,26 @@ def add_simple_field(paragraph: Paragraph, instruction: str, placeholder: str = 
     paragraph._p.append(field)
 
 
-def _field_char(kind: str, dirty: bool = False) -> OxmlElement:
-    run = _el("w:r")
-    char = _el("w:fldChar", w_fldCharType=kind)
-    if dirty:
-        char.set(qn("w:dirty"), "true")
-    run.append(char)
-    return run
+def new_list_instance(part, num_id_of_style: int | None) -> int:
+    """Return a new numId that restarts the list a style links to at 1.
 
-
-def begin_complex_field(paragraph: Paragraph, instruction: str) -> None:
-    """Open a complex field (begin, instruction, separate) in ``paragraph``."""
-    p = paragraph._p
-    p.append(_field_char("begin", dirty=True))
-    run = _el("w:r")
-    instr = _el("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.text = f" {instruction} "
-    run.append(instr)
-    p.append(run)
-    p.append(_field_char("separate"))
-
-
-def end_complex_field(paragraph: Paragraph) -> None:
-    """Close the complex field opened by :func:`begin_complex_field`."""
-    paragraph._p.append(_field_char("end"))
-
-
-def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
-    """Wrap the contents of ``paragraph`` in a bookmark called ``name``."""
-    start = _el("w:bookmarkStart", w_id=str(bookmark_id), w_name=name)
-    end = _el("w:bookmarkEnd", w_id=str(bookmark_id))
-    p = paragraph._p
-    ppr = p.pPr
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(end)
-
-
-def add_hyperlink(paragraph: Paragraph, text: str, *, url: str | None = None, anchor: str | None = None,
-                  bold: bool = False, italic: bool = False, style: str | None = "Hyperlink") -> None:
-    """Append a hyperlink run to ``paragraph``: external (``url``) or internal (``anchor``)."""
-    link = _el("w:hyperlink")
-    if url:
-        r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        link.set(qn("r:id"), r_id)
-    if anchor:
-        link.set(qn("w:anchor"), anchor)
-        link.set(qn("w:history"), "1")
-    run = _el("w:r")
-    rpr = _el("w:rPr")
-    if style:
-        rpr.append(_el("w:rStyle", w_val=style))
-    if bold:
-        rpr.append(_el("w:b"))
-    if italic:
-        rpr.append(_el("w:i"))
-    run.append(rpr)
-    t = _el("w:t")
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    t.text = text
-    run.append(t)
-    link.append(run)
-    paragraph._p.append(link)
-
-
-def add_tab_leader_stop(paragraph: Paragraph, position_twips: int) -> None:
-    """Give ``paragraph`` a right tab stop with a dotted leader (for TOC lines)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    tabs = _el("w:tabs")
-    tabs.append(_el("w:tab", w_val="right", w_leader="dot", w_pos=str(position_twips)))
-    ppr.append(tabs)
-
-
-def restart_numbering(paragraph: Paragraph, num_id_of_style: int) -> int:
-    """Make ``paragraph`` start a fresh count of its numbered-list style.
-
-    Adds a ``w:num`` that points at the style's abstract numbering with a
-    start override, and sets it on the paragraph. Returns the new numId.
+    Adds a ``w:num`` pointing at the style's abstract numbering, with a start
+    override, to the document's numbering part.
     """
-    numbering = paragraph.part.numbering_part.element
-    abstract_id = None
-    for num in numbering.findall(qn("w:num")):
-        if num.get(qn("w:numId")) == str(num_id_of_style):
-            abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    numbering = part.numbering_part.element
+    nums = numbering.findall(qn("w:num"))
+    abstract_id = next((n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in nums
+                        if n.get(qn("w:numId")) == str(num_id_of_style)), None)
     if abstract_id is None:
-        return num_id_of_style
-    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+        return num_id_of_style or 0
+    new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
     num = _el("w:num", w_numId=str(new_id))
     num.append(_el("w:abstractNumId", w_val=abstract_id))
     override = _el("w:lvlOverride", w_ilvl="0")
     override.append(_el("w:startOverride", w_val="1"))
     num.append(override)
     numbering.append(num)
-    set_paragraph_numbering(paragraph, new_id, 0)
     return new_id
-
-
-def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
-    """Set the list (``numId``) and level of ``paragraph``."""
-    ppr = paragraph._p.get_or_add_pPr()
-    existing = ppr.find(qn("w:numPr"))
-    if existing is not None:
-        ppr.remove(existing)
-    numpr = _el("w:numPr")
-    numpr.append(_el("w:ilvl", w_val=str(level)))
-    numpr.append(_el("w:numId", w_val=str(num_id)))
-    # numPr must come right after pStyle (schema order)
-    style = ppr.find(qn("w:pStyle"))
-    if style is not None:
-        style.addnext(numpr)
-    else:
-        ppr.insert(0, numpr)
 
 
 def style_num_id(style) -> int | None:
@@ -165,18 +69,6 @@ def shade_cell(cell, fill_hex: str) -> None:
     for old in tcpr.findall(qn("w:shd")):
         tcpr.remove(old)
     tcpr.append(_el("w:shd", w_val="clear", w_color="auto", w_fill=fill_hex.lstrip("#")))
-
-
-def mark_header_row(row) -> None:
-    """Repeat ``row`` at the top of each page, as a table header."""
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(_el("w:tblHeader"))
-
-
-def keep_row_together(row) -> None:
-    """Stop ``row`` from splitting across pages."""
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(_el("w:cantSplit"))
 
 
 def set_document_language(styles_element, language: str) -> None:
@@ -226,56 +118,3 @@ def set_update_fields_on_open(settings_element) -> None:
 def set_alt_text(inline_shape, text: str) -> None:
     """Set the description (alt text) of an inline picture."""
     inline_shape._inline.docPr.set("descr", text)
-
-
-def tracked_run(text: str, kind: str, change_id: int, author: str, when: datetime,
-                bold: bool = False, italic: bool = False) -> OxmlElement:
-    """Return a run wrapped as a tracked insertion (``ins``) or deletion (``del``)."""
-    wrapper = _el(f"w:{kind}", w_id=str(change_id), w_author=author, w_date=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    wrapper.append(plain_run(text, bold=bold, italic=italic, deleted=(kind == "del")))
-    return wrapper
-
-
-def plain_run(text: str, bold: bool = False, italic: bool = False, deleted: bool = False) -> OxmlElement:
-    """Return a ``w:r`` holding ``text`` (as ``w:delText`` when ``deleted``)."""
-    run = _el("w:r")
-    if bold or italic:
-        rpr = _el("w:rPr")
-        if bold:
-            rpr.append(_el("w:b"))
-        if italic:
-            rpr.append(_el("w:i"))
-        run.append(rpr)
-    t = _el("w:delText" if deleted else "w:t")
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    t.text = text
-    run.append(t)
-    return run
-
-
-def span_columns(row, first: int, count: int) -> None:
-    """Merge ``count`` cells of ``row`` from column ``first`` into one (gridSpan)."""
-    tcs = row._tr.findall(qn("w:tc"))
-    keep = tcs[first]
-    width = sum(tc.width or 0 for tc in tcs[first : first + count])
-    for tc in tcs[first + 1 : first + count]:
-        row._tr.remove(tc)
-    keep.grid_span = count
-    if width:
-        keep.width = width
-
-
-def merge_down(cells) -> None:
-    """Merge vertically adjacent ``cells`` (top first) with vMerge."""
-    for i, cell in enumerate(cells):
-        cell._tc.vMerge = "restart" if i == 0 else "continue"
-
-
-def fix_column_widths(table, widths) -> None:
-    """Give ``table`` fixed column widths (grid and every cell), so Word and LibreOffice agree."""
-    table.autofit = False  # w:tblLayout type="fixed"
-    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        grid_col.set(qn("w:w"), str(int(width.twips)))
-    for row in table.rows:
-        for tc, width in zip(row._tr.findall(qn("w:tc")), widths):
-            tc.width = width

@@ -141,8 +141,11 @@ class Worker:
         return [p.pid for p in (self._soffice, self._helper) if p is not None]
 
     # work -----------------------------------------------------------------
-    def convert(self, docx: Path, pdf: Path) -> None:
-        """Fill in ``docx``'s indexes in place and export ``pdf``.
+    def convert(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
+        """Lay out ``docx``, update its table of contents twice, and export ``pdf``.
+
+        Returns the table of contents as LibreOffice laid it out: (title,
+        page) pairs in order, for :func:`generator.render.docx.fill_toc`.
 
         A hang or crash restarts LibreOffice and retries the document once.
 
@@ -153,16 +156,16 @@ class Worker:
             if self._helper is None or self.converted >= self.recycle_after:
                 self.restart() if self._helper is not None else self.start()
             try:
-                self._convert_once(docx, pdf)
+                return self._convert_once(docx, pdf)
             except _WorkerLost as lost:
                 self.restart()
                 try:
-                    self._convert_once(docx, pdf)
+                    return self._convert_once(docx, pdf)
                 except _WorkerLost as again:
                     self.restart()
                     raise ConverterError(f"LibreOffice failed twice on {docx.name}: {lost}; then {again}") from None
 
-    def _convert_once(self, docx: Path, pdf: Path) -> None:
+    def _convert_once(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
         request = json.dumps({"docx": str(docx), "pdf": str(pdf)}) + "\n"
         try:
             assert self._helper is not None and self._helper.stdin is not None
@@ -180,6 +183,7 @@ class Worker:
             raise ConverterError(f"LibreOffice could not convert {docx.name}: {answer.get('error')}")
         if not pdf.exists() or pdf.stat().st_size == 0:
             raise _WorkerLost("no PDF was written")
+        return [(str(title), str(page)) for title, page in answer.get("toc", [])]
 
     def _read_answer(self, timeout: float) -> dict | None:
         """Return the next JSON line from the helper, or None on timeout or exit."""

@@ -3,8 +3,11 @@
 It connects to one running soffice over a named pipe, then reads JSON
 requests from stdin, one per line: ``{"docx": PATH, "pdf": PATH}``. For each
 it loads the DOCX, updates every index (the table of contents) twice so page
-numbers settle, saves the DOCX in place, and exports a tagged PDF. It answers
-``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout.
+numbers settle, exports a tagged PDF, and answers with the table of contents
+as laid out: ``{"ok": true, "toc": [[title, page], ...]}``, or
+``{"ok": false, "error": "..."}``. The caller writes those page numbers into
+its own DOCX, so the DOCX and the PDF carry the same contents page without
+LibreOffice re-saving (and restyling) the Word file.
 
 This file must not import anything from policygen: the project's virtualenv
 cannot import ``uno``, and this interpreter does not have the project.
@@ -70,11 +73,16 @@ def convert(desktop, docx, pdf):
         for _ in range(2):
             for i in range(indexes.getCount()):
                 indexes.getByIndex(i).update()
-            doc.refresh()
-        doc.storeToURL(url, (prop("FilterName", "MS Word 2007 XML"), prop("Overwrite", True)))
+        toc = []
+        for i in range(indexes.getCount()):
+            index = indexes.getByIndex(i)
+            if index.supportsService("com.sun.star.text.ContentIndex"):
+                toc = [line.rsplit("\t", 1) for line in index.getAnchor().getString().splitlines() if "\t" in line]
+                break
         doc.storeToURL(uno.systemPathToFileUrl(pdf),
                        (prop("FilterName", "writer_pdf_Export"), prop("Overwrite", True),
                         prop("FilterData", pdf_filter_data())))
+        return toc
     finally:
         doc.close(True)
 
@@ -90,8 +98,7 @@ def main():
             continue
         request = json.loads(line)
         try:
-            convert(desktop, request["docx"], request["pdf"])
-            answer = {"ok": True}
+            answer = {"ok": True, "toc": convert(desktop, request["docx"], request["pdf"])}
         except Exception as exc:  # report, keep serving unless the office is gone
             name = type(exc).__name__
             lost = name in ("DisposedException", "RuntimeException") or "bridge" in str(exc).lower()

@@ -1,0 +1,241 @@
+"""Benchmark batch builds against plain LibreOffice conversion.
+
+    make bench                         # 100 synthetic schools, plus a 400-school memory run
+    make bench BENCH_ARGS="--schools 20 --memory-schools 0"
+
+It writes N synthetic schools (copies of the five examples under new names),
+then measures, in one run:
+
+1. ``policygen build`` (DOCX and PDF, TOC filled in) with warm workers;
+2. one ``soffice --headless --convert-to pdf`` per file, on the same DOCX;
+3. one ``soffice`` call converting all the same DOCX files;
+4. the in-process time to build one school's DOCX;
+5. peak memory (RSS of policygen and every LibreOffice process it starts),
+   for N schools and for ``--memory-schools`` schools.
+
+Results are printed and saved to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+EXAMPLES = sorted((ROOT / "schools").glob("*.yaml"))
+
+
+def make_schools(count: int, folder: Path) -> list[Path]:
+    """Write ``count`` school files named school-0001… cycling through the examples."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    yaml = YAML()
+    paths = []
+    for i in range(count):
+        example = EXAMPLES[i % len(EXAMPLES)]
+        data = yaml.load(example.read_text())
+        data["name"] = f"{data['name']} {i + 1:04d}"
+        logo = data.get("branding", {}).get("logo")
+        if logo:
+            data["branding"]["logo"] = str(ROOT / "schools" / logo)
+        path = folder / f"school-{i + 1:04d}.yaml"
+        with path.open("w") as handle:
+            yaml.dump(data, handle)
+        paths.append(path)
+    return paths
+
+
+class PeakMemory:
+    """Sample the summed RSS of a process and all its descendants (and their sessions)."""
+
+    def __init__(self, root_pid: int, marker: str = "policygen-lo-"):
+        self.root_pid = root_pid
+        self.marker = marker
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            time.sleep(0.05)
+
+    def _sample(self) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        marked: set[int] = set()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                parents[pid] = int(fields[1])
+                rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    if self.marker.encode() in handle.read():
+                        marked.add(pid)
+            except (OSError, IndexError, ValueError):
+                continue
+        tree = {self.root_pid} | marked
+        changed = True
+        while changed:
+            changed = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        return sum(rss.get(pid, 0) for pid in tree)
+
+
+def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run ``cmd``; return (seconds, peak bytes, completed process)."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakMemory(proc.pid) as memory:
+        stdout, stderr = proc.communicate()
+    seconds = time.monotonic() - started
+    done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{stderr[-2000:]}")
+    return seconds, memory.peak, done
+
+
+def policygen_build(schools_dir: Path, out: Path, jobs: int, fmt: list[str]) -> tuple[float, int]:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "generator", "build", "--all", "--schools-dir", str(schools_dir),
+           "--out", str(out), "--jobs", str(jobs)]
+    for f in fmt:
+        cmd += ["--format", f]
+    seconds, peak, _ = run_measured(cmd)
+    return seconds, peak
+
+
+def soffice_each(docx: list[Path], out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    profile = out / "profile"
+    started = time.monotonic()
+    for path in docx:
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(out), str(path)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.monotonic() - started
+
+
+def soffice_once(docx: list[Path], out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    profile = out / "profile"
+    started = time.monotonic()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, docx)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.monotonic() - started
+
+
+def docx_in_process(repeats: int = 30) -> dict[str, float]:
+    """Return median and best seconds to resolve and render one school's DOCX in process."""
+    sys.path.insert(0, str(ROOT))
+    from generator.library import load_library
+    from generator.render.docx import render_docx
+    from generator.resolve import resolve
+    from generator.school import load_school
+
+    library = load_library(ROOT / "clauses")
+    school = load_school(ROOT / "schools" / "roselands-stafford.yaml")
+    render_docx(resolve(library, school, "social-media"))  # warm up
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        render_docx(resolve(library, school, "social-media"))
+        times.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(times), "best_s": min(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--memory-schools", type=int, default=400, help="second run for peak memory (0: skip)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    n = args.schools
+    schools_dir = OUT / "schools"
+    make_schools(n, schools_dir)
+    results: dict[str, object] = {"schools": n, "jobs": args.jobs, "cores": os.cpu_count()}
+
+    print(f"building {n} schools, DOCX + PDF with TOC, --jobs {args.jobs} …", flush=True)
+    ours_s, ours_peak = policygen_build(schools_dir, OUT / "ours", args.jobs, ["docx", "pdf"])
+    docx = sorted((OUT / "ours").glob("*/*.docx"))
+    assert len(docx) == n, f"expected {n} DOCX, found {len(docx)}"
+    inputs = OUT / "inputs"
+    shutil.rmtree(inputs, ignore_errors=True)
+    inputs.mkdir()
+    for path in docx:
+        shutil.copy(path, inputs / path.name)
+    inputs_list = sorted(inputs.glob("*.docx"))
+
+    print("one soffice --convert-to pdf per file …", flush=True)
+    each_s = soffice_each(inputs_list, OUT / "each")
+    print("one soffice call for all files …", flush=True)
+    once_s = soffice_once(inputs_list, OUT / "once")
+    print("in-process DOCX build …", flush=True)
+    one_docx = docx_in_process()
+
+    results.update({
+        "policygen_s": ours_s, "policygen_docs_per_s": n / ours_s, "policygen_peak_mb": ours_peak / 2**20,
+        "soffice_each_s": each_s, "soffice_each_docs_per_s": n / each_s,
+        "soffice_once_s": once_s, "soffice_once_docs_per_s": n / once_s,
+        "speedup_vs_each": each_s / ours_s, "speedup_vs_once": once_s / ours_s,
+        "docx_in_process_median_s": one_docx["median_s"], "docx_in_process_best_s": one_docx["best_s"],
+    })
+    if args.memory_schools:
+        m = args.memory_schools
+        print(f"building {m} schools for peak memory …", flush=True)
+        make_schools(m, OUT / "schools-mem")
+        mem_s, mem_peak = policygen_build(OUT / "schools-mem", OUT / "ours-mem", args.jobs, ["docx", "pdf"])
+        results.update({"memory_schools": m, "memory_run_s": mem_s, "memory_run_peak_mb": mem_peak / 2**20,
+                        "memory_ratio": mem_peak / ours_peak})
+        shutil.rmtree(OUT / "ours-mem", ignore_errors=True)
+
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(f"| measure ({n} schools, {args.jobs} jobs) | seconds | documents/s |")
+    print("| --- | ---: | ---: |")
+    print(f"| policygen build, DOCX + PDF, TOC filled | {ours_s:.1f} | {n / ours_s:.2f} |")
+    print(f"| one soffice --convert-to pdf per file | {each_s:.1f} | {n / each_s:.2f} |")
+    print(f"| one soffice for all files | {once_s:.1f} | {n / once_s:.2f} |")
+    print()
+    print(f"speed-up vs one soffice per file: {each_s / ours_s:.1f}x")
+    print(f"speed-up vs one soffice for all:  {once_s / ours_s:.2f}x")
+    print(f"peak memory, {n} schools: {ours_peak / 2**20:.0f} MiB")
+    if args.memory_schools:
+        print(f"peak memory, {args.memory_schools} schools: {results['memory_run_peak_mb']:.0f} MiB "
+              f"(ratio {results['memory_ratio']:.2f})")
+    print(f"one DOCX in process: median {one_docx['median_s'] * 1000:.0f} ms, best {one_docx['best_s'] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
