@@ -54,26 +54,63 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     library = load_library(library_dir)
     template = template or DEFAULT_TEMPLATE
     open_template(template)  # a broken template is one clear error, before any school
-    good, problems = check_paths(library, paths)
-    report = BuildReport()
-    _report_problems(problems, report.failures, echo)
-    todo = jobs_for(good, policy_id)
-    if policy_id and good and not todo:
-        echo(f"no school given has the {policy_id!r} policy", err=True)
-        return False
     if office is True:
         office = find_libreoffice() if (not formats or "pdf" in formats) else None
     want_pdf = "pdf" in formats or (not formats and office is not None)
     missing_office = office is None and ("pdf" in formats or not formats)
     if missing_office:
         echo(INSTALL_HINT, err=True)
-    if want_pdf and office is not None:
-        _build_with_pdf(library, todo, out_dir, template, office, jobs or os.cpu_count() or 1, echo, report)
-    else:
-        _build_docx_only(library, todo, out_dir, template, echo, report)
+    pool = _Pool(office, min(jobs or os.cpu_count() or 1, len(paths))) if want_pdf and office else None
+    report = BuildReport()
+    try:
+        if pool:
+            pool.warm_up()  # LibreOffice starts while the school files are checked
+        good, problems = check_paths(library, paths)
+        _report_problems(problems, report.failures, echo)
+        todo = jobs_for(good, policy_id)
+        if policy_id and good and not todo:
+            echo(f"no school given has the {policy_id!r} policy", err=True)
+            return False
+        if pool:
+            _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
+        else:
+            _build_docx_only(library, todo, out_dir, template, echo, report)
+    finally:
+        if pool:
+            report.restarts = pool.stop()
     report.seconds = time.monotonic() - started
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
+
+
+class _Pool:
+    """Warm LibreOffice workers, started in the background."""
+
+    def __init__(self, office: LibreOffice, size: int):
+        self.workers = [Worker(office) for _ in range(max(1, size))]
+        self._starting: list[threading.Thread] = []
+
+    def warm_up(self) -> None:
+        def start(worker: Worker) -> None:
+            try:
+                worker.start()
+            except ConverterError:
+                pass  # convert() tries again and reports the failure per document
+
+        self._starting = [threading.Thread(target=start, args=(w,), daemon=True) for w in self.workers]
+        for thread in self._starting:
+            thread.start()
+
+    def ready(self) -> None:
+        for thread in self._starting:
+            thread.join()
+
+    def stop(self) -> int:
+        """Stop every worker; return how many restarts they needed."""
+        self.ready()
+        for worker in self.workers:
+            worker.stop()
+        return sum(w.restarts for w in self.workers)
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
@@ -86,7 +123,7 @@ def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], e
         failures.append((path.stem, f"{len(found)} input error(s), listed above"))
 
 
-def _line(outcome: Outcome, out_dir: Path) -> str:
+def _line(outcome: Outcome) -> str:
     if outcome.ok:
         names = ", ".join(p.suffix.lstrip(".") for p in outcome.files)
         return f"ok      {outcome.job.name} ({names})"
@@ -99,36 +136,34 @@ def _build_docx_only(library: Library, todo: list[Job], out_dir: Path, template:
         for job in todo:
             outcome = build_job(library, job, out_dir, template)
             report.outcomes.append(outcome)
-            progress.done(_line(outcome, out_dir))
+            progress.done(_line(outcome))
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 
-def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: Path, office: LibreOffice,
-                    jobs: int, echo: Echo, report: BuildReport) -> None:
+def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: Path, pool: _Pool,
+                    echo: Echo, report: BuildReport) -> None:
     pending: queue.Queue[Job] = queue.Queue()
     for job in todo:
         pending.put(job)
-    workers = [Worker(office) for _ in range(max(1, min(jobs, len(todo))))]
     lock = threading.Lock()
+    pool.ready()
+
+    def serve(worker: Worker) -> None:
+        while True:
+            try:
+                job = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome = build_job(library, job, out_dir, template, converter=worker)
+            except Exception as exc:  # never lose the rest of the batch
+                outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
+            with lock:
+                report.outcomes.append(outcome)
+                progress.done(_line(outcome))
 
     with _Progress(len(todo), echo) as progress:
-        def serve(worker: Worker) -> None:
-            while True:
-                try:
-                    job = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    outcome = build_job(library, job, out_dir, template, converter=worker)
-                except ConverterError as exc:
-                    outcome = Outcome(job, error=str(exc))
-                except Exception as exc:  # never lose the rest of the batch
-                    outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
-                with lock:
-                    report.outcomes.append(outcome)
-                    progress.done(_line(outcome, out_dir))
-
-        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
+        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers[:max(1, len(todo))]]
         try:
             for thread in threads:
                 thread.start()
@@ -143,9 +178,6 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
                     break
             for thread in threads:
                 thread.join(timeout=120)
-            for worker in workers:
-                report.restarts += worker.restarts
-                worker.stop()
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 

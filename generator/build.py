@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from generator.check import CheckedSchool
 from generator.errors import InputError, PolicygenError
 from generator.library import Library
 from generator.model import Policy
@@ -34,6 +35,7 @@ class Job:
 
     school_file: SchoolFile
     policy_id: str
+    policy: Policy | None = field(default=None, compare=False)  # resolved while checking
 
     @property
     def name(self) -> str:
@@ -53,9 +55,9 @@ class Outcome:
         return self.error is None
 
 
-def jobs_for(school_files: Iterable[SchoolFile], policy_id: str | None = None) -> list[Job]:
-    """Return the jobs for every policy each school has chosen (or just ``policy_id``)."""
-    return [Job(sf, pid) for sf in school_files for pid in sf.school.policies
+def jobs_for(schools: Iterable[CheckedSchool], policy_id: str | None = None) -> list[Job]:
+    """Return the jobs for every policy each checked school has chosen (or just ``policy_id``)."""
+    return [Job(c.school_file, pid, c.policies.get(pid)) for c in schools for pid in c.school_file.school.policies
             if policy_id is None or pid == policy_id]
 
 
@@ -73,7 +75,8 @@ def render_job(library: Library, job: Job, template: Path = DEFAULT_TEMPLATE,
     Raises:
         InputError, TemplateError: the inputs or the template are unusable.
     """
-    return render_docx(resolver(library, job.school_file, job.policy_id), template)
+    policy = job.policy if job.policy is not None and resolver is resolve else resolver(library, job.school_file, job.policy_id)
+    return render_docx(policy, template)
 
 
 def write_docx(out_dir: Path, job: Job, data: bytes) -> Path:

@@ -9,6 +9,7 @@ with this school's data. All problems are returned together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.image.exceptions import UnrecognizedImageError
@@ -16,13 +17,25 @@ from docx.image.image import Image
 
 from generator.errors import InputError, Problem
 from generator.library import Library
+from generator.model import Policy
 from generator.resolve import resolve
 from generator.school import SchoolFile, load_school
 from generator.validate import suggest
 
 
-def check_school(library: Library, school_file: SchoolFile) -> list[Problem]:
-    """Return every problem of ``school_file`` against ``library``."""
+@dataclass
+class CheckedSchool:
+    """A school file that passed its checks, with its policies already resolved."""
+
+    school_file: SchoolFile
+    policies: dict[str, Policy] = field(default_factory=dict)
+
+
+def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None) -> list[Problem]:
+    """Return every problem of ``school_file`` against ``library``.
+
+    The policies resolved on the way are put in ``resolved``, when given.
+    """
     school = school_file.school
     src = school_file.source
     problems: list[Problem] = []
@@ -46,6 +59,8 @@ def check_school(library: Library, school_file: SchoolFile) -> list[Problem]:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        if resolved is not None:
+            resolved[policy_id] = policy_model
         printed = {c.id for _, c in policy_model.clauses()}
         if "related-policies" in printed and not policy.related_policies:
             problems.append(src.problem(("policies", policy_id), "the related-policies clause is on but "
@@ -86,9 +101,9 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def check_paths(library: Library, paths: list[Path]) -> tuple[list[SchoolFile], list[Problem]]:
+def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
     """Load and check each school file; return the good ones and all problems."""
-    good: list[SchoolFile] = []
+    good: list[CheckedSchool] = []
     problems: list[Problem] = []
     for path in paths:
         try:
@@ -96,8 +111,9 @@ def check_paths(library: Library, paths: list[Path]) -> tuple[list[SchoolFile], 
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        found = check_school(library, school_file)
+        resolved: dict[str, Policy] = {}
+        found = check_school(library, school_file, resolved)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
-            good.append(school_file)
+            good.append(CheckedSchool(school_file, resolved))
     return good, problems

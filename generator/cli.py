@@ -46,7 +46,7 @@ def _school_paths(schools: tuple[Path, ...], all_: bool, schools_dir: Path) -> l
     return list(schools)
 
 
-library_option = click.option("--library", "library_dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY,
+library_option = click.option("--library-dir", "library_dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY,
                               show_default=True, help="Folder of the clause library.")
 schools_option = click.option("--schools-dir", type=click.Path(path_type=Path), default=DEFAULT_SCHOOLS,
                               show_default=True, help="Folder that --all reads school files from.")

@@ -9,6 +9,7 @@ every later check reports ``file:line:col``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,9 @@ def parse_source(path: Path, text: str) -> Source:
         raise InputError(_yaml_problem(path, exc)) from None
     except YAMLError as exc:  # pragma: no cover - ruamel marks nearly everything
         raise InputError(Problem(path, 1, 1, f"invalid YAML: {exc}")) from None
+    except ValueError:
+        # ruamel builds dates while loading; an impossible one (2025-02-30) has no mark
+        raise InputError(_impossible_dates(path, text) or [Problem(path, 1, 1, "invalid value")]) from None
     if root is None:
         raise InputError(Problem(path, 1, 1, "file is empty; expected a mapping of keys to values"))
     if not isinstance(root, CommentedMap):
@@ -146,6 +150,27 @@ def _find_tags(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
         for i, value in enumerate(node):
             found.extend(_find_tags(value, loc + (i,)))
     return found
+
+
+def _impossible_dates(path: Path, text: str) -> list[Problem]:
+    """Return a located problem for every date-shaped value that is no real date."""
+    problems = []
+    stack = [make_yaml().compose(text)]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
+        elif node.tag.endswith(":timestamp"):
+            try:
+                date.fromisoformat(str(node.value)[:10])
+            except ValueError as exc:
+                mark = node.start_mark
+                problems.append(Problem(path, mark.line + 1, mark.column + 1,
+                                        f"impossible date {node.value!r} ({exc})"))
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def _yaml_problem(path: Path, exc: MarkedYAMLError) -> Problem:

@@ -63,8 +63,18 @@ def compile_problem(text: str) -> TemplateProblem | None:
     try:
         _ENV.parse(text)
     except TemplateSyntaxError as exc:
-        return TemplateProblem(exc.lineno or 1, f"template syntax error: {exc.message}")
+        return TemplateProblem(exc.lineno or 1, f"template syntax error: {_syntax_message(exc)}")
     return None
+
+
+def _syntax_message(exc: TemplateSyntaxError) -> str:
+    """Return Jinja's syntax message, reworded where it lists tags in no fixed order."""
+    message = str(exc.message or exc)
+    unclosed = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if unclosed:
+        tag = unclosed.group(1)
+        return f"'{{% {tag} %}}' is never closed; add '{{% end{tag} %}}'"
+    return message
 
 
 def placeholder_paths(text: str) -> list[tuple[tuple[str, ...], int]]:
@@ -121,7 +131,7 @@ def render_text(text: str, context: dict[str, Any]) -> str:
     try:
         return _compiled(text).render(**context)
     except TemplateSyntaxError as exc:
-        raise RenderFailure(exc.lineno or 1, f"template syntax error: {exc.message}") from None
+        raise RenderFailure(exc.lineno or 1, f"template syntax error: {_syntax_message(exc)}") from None
     except UndefinedError as exc:
         raise RenderFailure(_error_line(), f"undefined placeholder: {_undefined_name(exc)}") from None
     except SecurityError as exc:

@@ -17,6 +17,12 @@ from generator.source import Source
 M = TypeVar("M", bound=BaseModel)
 
 
+PATTERNS = {
+    r"^[a-z0-9][a-z0-9-]*$": "must be an id of lower-case letters, digits and hyphens, such as social-media",
+    r"^[a-z][a-z0-9_]*$": "must be a role name of lower-case letters, digits and underscores, such as chair_of_governors",
+}
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for a near miss of ``word``, else ""."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -52,7 +58,7 @@ def _problem(source: Source, model: type[BaseModel], err: dict[str, Any]) -> Pro
 
 def _is_union_tag(part: Any) -> bool:
     # pydantic adds the member type name ("str", "list[...]") to union locations
-    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool", "date", "function-after"})
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool"})
 
 
 def _dotted(loc: tuple) -> str:
@@ -85,6 +91,10 @@ def _wording(err: dict[str, Any]) -> str:
     }
     if kind in simple:
         return simple[kind] + shown
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        what = PATTERNS.get(pattern, f"must match {pattern}")
+        return what + shown
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", msg))
     if kind == "literal_error":

@@ -23,7 +23,7 @@ from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, Undefin
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.dates import format_date
-from docx import Document
+from lxml import etree
 
 from generator.errors import ConverterError, TemplateError
 from generator.model import Block, Form, ListBlock, Paragraph, Policy, Run, Section
@@ -89,32 +89,39 @@ def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
     """Return the DOCX ``data`` with page numbers added to its table of contents.
 
     ``toc`` holds (title, page) pairs as LibreOffice laid the document out;
-    each of the contents page's entries gets a dotted tab and its page.
+    each of the contents page's entries gets a dotted tab and its page. Only
+    word/document.xml is rewritten; every other part is copied as it is.
 
     Raises:
         ConverterError: the laid-out contents do not match the document's.
     """
-    doc = Document(io.BytesIO(data))
-    toc_style = next(s.style_id for s in doc.styles if s.name == "TOC 1")
-    entries = [p for p in doc.element.body.iter(qn("w:p"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {info.filename: (info, archive.read(info.filename)) for info in archive.infolist()}
+    styles = etree.fromstring(parts["word/styles.xml"][1])
+    toc_ids = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))
+               if (name := s.find(qn("w:name"))) is not None and name.get(qn("w:val")) in ("TOC 1", "toc 1")}
+    document = etree.fromstring(parts["word/document.xml"][1])
+    entries = [p for p in document.iter(qn("w:p"))
                if (style := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
-               and style.get(qn("w:val")) == toc_style]
+               and style.get(qn("w:val")) in toc_ids]
     titles = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in entries]
-    laid_out = [title for title, _ in toc]
-    if titles != laid_out:
-        raise ConverterError(f"the laid-out table of contents does not match the document's ({len(laid_out)} "
-                             f"entries for {len(titles)})")
+    if titles != [title for title, _ in toc]:
+        raise ConverterError(f"the laid-out table of contents does not match the document's "
+                             f"({len(toc)} entries for {len(titles)})")
     for paragraph, (_, page) in zip(entries, toc):
-        tail = wml.parse_runs(wml.tab() + wml.run(page))
         end = paragraph.find(f".//{qn('w:fldChar')}[@{qn('w:fldCharType')}='end']")
-        anchor = end.getparent() if end is not None else None
-        for run in tail:
-            if anchor is not None:
-                anchor.addprevious(run)
+        field_end = end.getparent() if end is not None else None
+        for run in wml.parse_runs(wml.tab() + wml.run(page)):
+            if field_end is not None:
+                field_end.addprevious(run)
             else:
                 paragraph.append(run)
+    parts["word/document.xml"] = (parts["word/document.xml"][0],
+                                  etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
     out = io.BytesIO()
-    doc.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (info, content) in parts.items():
+            archive.writestr(info, content)
     return out.getvalue()
 
 
