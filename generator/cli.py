@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
 import click
@@ -117,9 +118,12 @@ def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
     from generator.dump import dump_json, dump_text
     from generator.library import load_library
     from generator.resolve import resolve
+    from generator.review.history import change_rows
     from generator.school import load_school
 
-    policy = resolve(load_library(library_dir), load_school(school), policy_id)
+    library = load_library(library_dir)
+    school_file = load_school(school)
+    policy = resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
     click.echo(dump_json(policy) if fmt == "json" else dump_text(policy), nl=False)
 
 
@@ -144,6 +148,83 @@ def clauses(policy_id: str | None, library_dir: Path) -> None:
             elif clause.kind == "optional":
                 line += f"  [{'on' if clause.default else 'off'} by default]"
             click.echo(line)
+
+
+def _parse_date(value: str | None, name: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD", param_hint=name) from None
+
+
+@cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today).")
+@click.option("--by", required=True, help='The approving body, e.g. "Full Governing Body".')
+@click.option("--summary", default="", help="One line for the table of changes.")
+@library_option
+def approve(school: Path, policy_id: str, when: str | None, by: str, summary: str, library_dir: Path) -> None:
+    """Record an approval in the school file and freeze what was approved."""
+    from generator.library import load_library
+    from generator.review.approve import approve as record
+
+    result = record(load_library(library_dir), school, policy_id, _parse_date(when, "--date"), by, summary)
+    click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
+               f"by {result.by}; next review {result.next_review}")
+    click.echo(f"recorded in {school}; snapshot {result.snapshot}")
+
+
+@cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--redline", type=click.Path(path_type=Path), help="Also write a Word file with tracked changes.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Date stamped on the tracked changes (default: today).")
+@click.option("--template", type=click.Path(path_type=Path), default=None, help="House-style template.")
+@library_option
+def changes(school: Path, policy_id: str, redline: Path | None, today: str | None, template: Path | None,
+            library_dir: Path) -> None:
+    """Show what changed since the governors last approved the policy."""
+    from generator.library import load_library
+    from generator.review.report import describe_changes
+
+    report = describe_changes(load_library(library_dir), school, policy_id, redline=redline,
+                              today=_parse_date(today, "--today"), template=template)
+    click.echo(report, nl=False)
+
+
+@cli.command()
+@click.option("--within", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Also list reviews falling due within this many days.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Count from this date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@library_option
+@schools_option
+def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir: Path) -> None:
+    """List every school and policy whose review is overdue or falls due soon, soonest first."""
+    from generator.library import load_library
+    from generator.review.due import due_items, format_csv, format_json, format_table
+    from generator.school import load_school
+
+    library = load_library(library_dir)
+    paths = sorted(schools_dir.glob("*.yaml"))
+    if not paths:
+        raise click.UsageError(f"no *.yaml school files in {schools_dir}")
+    problems, schools = [], []
+    for path in paths:
+        try:
+            schools.append(load_school(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    day = _parse_date(today, "--today")
+    items = due_items(library, schools, day, within)
+    text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
+            "json": lambda: format_json(items, day)}[fmt]()
+    click.echo(text, nl=False)
 
 
 def main() -> None:

@@ -279,7 +279,7 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     gov = policy.governance if policy else None
     cycle = (gov.review_cycle_months if gov else None) or lib.spec.review_cycle_months
     history = tuple(
-        ApprovalRecord(a.version, a.date, a.by, a.summary, add_months(a.date, cycle))
+        ApprovalRecord(a.version, a.date, a.by, a.summary, a.next_review or add_months(a.date, cycle))
         for a in (gov.approvals if gov else [])
     )
     people = school_file.school.people

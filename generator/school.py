@@ -67,6 +67,7 @@ class Approval(Strict):
     date: date
     by: Text
     summary: str = ""
+    next_review: date | None = None
 
 
 class Governance(Strict):
@@ -75,6 +76,11 @@ class Governance(Strict):
     approving_body: Text = "Full Governing Body"
     review_cycle_months: int | None = Field(default=None, gt=0, le=120)
     approvals: list[Approval] = Field(default_factory=list)
+
+    @field_validator("approvals", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value
 
     @field_validator("approvals")
     @classmethod

@@ -14,7 +14,7 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
@@ -55,6 +55,21 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
         TemplateError: the template is missing, not a Word file, lacks a
             required style, or uses a placeholder that does not exist.
     """
+    return compose_docx(policy, template, lambda doc, ids: _BodyWriter(doc, policy, ids).write())
+
+
+BodyBuilder = Callable[[Any, dict[str, str]], str]
+
+
+def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title: str | None = None) -> bytes:
+    """Return a .docx: ``policy``'s cover from ``template``, and the body ``build_body`` writes.
+
+    ``build_body(doc, style_ids)`` returns the body as WordprocessingML text
+    in the template's styles. ``title`` replaces the policy title on the cover.
+
+    Raises:
+        TemplateError: as for :func:`render_docx`.
+    """
     tpl = open_template(template)
     doc = tpl.get_docx()
     style_ids = {s.name: s.style_id for s in doc.styles}
@@ -63,7 +78,7 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
         raise TemplateError(f"{template}: the house-style template lacks the style(s) {', '.join(missing)} (see docs/templates.md)")
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
-        tpl.render(_cover_context(policy, tpl), jinja_env=env, autoescape=True)
+        tpl.render(_cover_context(policy, tpl, title), jinja_env=env, autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(f"{template}: unknown placeholder in the house-style template: {exc.message}") from None
     except JinjaTemplateError as exc:
@@ -72,12 +87,12 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
     marker = _find_marker(doc)
     if marker is None:
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph")
-    body = _BodyWriter(doc, policy, style_ids).write()
+    body = build_body(doc, style_ids)
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
     _apply_brand(doc, policy)
-    _set_properties(doc, policy)
+    _set_properties(doc, policy, title)
     for shape in doc.inline_shapes:
         oxml.set_alt_text(shape, policy.brand.logo_alt)
     out = io.BytesIO()
@@ -164,7 +179,7 @@ def open_template(template: Path) -> DocxTemplate:
     return tpl
 
 
-def _cover_context(policy: Policy, tpl: DocxTemplate) -> dict[str, Any]:
+def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) -> dict[str, Any]:
     gov = policy.governance
     current = gov.current
     logo: Any = ""
@@ -174,7 +189,7 @@ def _cover_context(policy: Policy, tpl: DocxTemplate) -> dict[str, Any]:
         "logo": logo,
         "school_name": policy.school_name,
         "motto": policy.brand.motto,
-        "policy_title": policy.title,
+        "policy_title": title or policy.title,
         "index_ref": gov.index_ref,
         "owner": gov.owner,
         "version": gov.version,
@@ -342,9 +357,9 @@ def _apply_brand(doc: Any, policy: Policy) -> None:
         doc.styles["Subtitle"].font.color.rgb = accent
 
 
-def _set_properties(doc: Any, policy: Policy) -> None:
+def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
     props = doc.core_properties
-    props.title = f"{policy.title} – {policy.school_name}"
+    props.title = f"{title or policy.title} – {policy.school_name}"
     props.subject = policy.subject
     props.author = policy.author
     props.last_modified_by = "policygen"

@@ -25,8 +25,8 @@ def twips(cm: float) -> int:
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None = None,
-        colour: str | None = None, style: str | None = None) -> str:
-    """Return a ``w:r`` holding ``text`` with the given formatting."""
+        colour: str | None = None, style: str | None = None, deleted: bool = False) -> str:
+    """Return a ``w:r`` holding ``text`` with the given formatting (``w:delText`` when ``deleted``)."""
     props = ""
     if style:
         props += f'<w:rStyle w:val={quoteattr(style)}/>'
@@ -39,7 +39,22 @@ def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None
     if colour:
         props += f'<w:color w:val="{colour.lstrip("#")}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    tag = "w:delText" if deleted else "w:t"
+    return f'<w:r>{rpr}<{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made a tracked change, and when."""
+
+    author: str
+    when: str  # ISO 8601, e.g. 2026-11-21T00:00:00Z
+
+
+def tracked(kind: str, content: str, change_id: int, revision: Revision) -> str:
+    """Wrap runs as a tracked insertion (``ins``) or deletion (``del``)."""
+    return (f'<w:{kind} w:id="{change_id}" w:author={quoteattr(revision.author)} w:date="{revision.when}">'
+            f"{content}</w:{kind}>")
 
 
 def hyperlink(content: str, *, rel_id: str | None = None, anchor: str | None = None) -> str:
@@ -70,8 +85,13 @@ def tab() -> str:
 
 
 def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] | None = None,
-              keep_next: bool = False, right_tab_cm: float | None = None) -> str:
-    """Return a ``w:p`` in a style, optionally in a list (numId, level)."""
+              keep_next: bool = False, right_tab_cm: float | None = None,
+              mark: tuple[str, int, Revision] | None = None) -> str:
+    """Return a ``w:p`` in a style, optionally in a list (numId, level).
+
+    ``mark`` = (kind, id, revision) tracks the paragraph mark itself as
+    inserted or deleted, so accepting a deletion removes the whole paragraph.
+    """
     ppr = f'<w:pStyle w:val={quoteattr(style_id)}/>' if style_id else ""
     if keep_next:
         ppr += "<w:keepNext/>"
@@ -79,6 +99,10 @@ def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] |
         ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     if right_tab_cm is not None:
         ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{twips(right_tab_cm)}"/></w:tabs>'
+    if mark:
+        kind, change_id, revision = mark
+        ppr += (f'<w:rPr><w:{kind} w:id="{change_id}" w:author={quoteattr(revision.author)} '
+                f'w:date="{revision.when}"/></w:rPr>')
     return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{content}</w:p>"
 
 

@@ -1,0 +1,1 @@
+"""The review cycle: approvals, snapshots of what was approved, changes, due dates."""

@@ -1,0 +1,73 @@
+"""`policygen changes`: what differs from the last approved version, in words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.dates import format_date
+from generator.errors import InputError
+from generator.library import Library
+from generator.output import write_atomic
+from generator.render.docx import DEFAULT_TEMPLATE
+from generator.render.redline import render_redline
+from generator.resolve import resolve
+from generator.review.diff import ClauseChange, compare
+from generator.review.history import change_rows
+from generator.review.snapshot import approved_snapshots, take_snapshot
+from generator.school import load_school
+
+
+def describe_changes(library: Library, path: Path, policy_id: str, *, redline: Path | None = None,
+                     today: date, template: Path | None = None) -> str:
+    """Return the changes since the last approval as text; write a redline when asked.
+
+    Raises:
+        InputError: the school file or library has errors (a variant that no
+            longer exists, a new required choice …), or nothing was approved.
+    """
+    school_file = load_school(path)
+    policy = resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
+    approvals = school_file.school.policies[policy_id].governance.approvals
+    snapshots = approved_snapshots(school_file, policy_id)
+    last = next((snapshots[a.version] for a in reversed(approvals) if a.version in snapshots), None)
+    if last is None:
+        where = ("policies", policy_id, "governance")
+        raise InputError(school_file.source.problem(
+            where, f"no approved snapshot of the {policy_id} policy yet: record an approval with "
+                   f"`policygen approve {path} --policy {policy_id} --by ...` first", key=True))
+    current = take_snapshot(policy, library, "current", None, "")
+    found = compare(last, current, library)
+    lines = [f"{policy.title} of {policy.school_name}: changes since version {last.version}, "
+             f"approved {format_date(last.approved)} by {last.by} (clause library {last.library_version}; now "
+             f"{library.version})"]
+    if not found:
+        lines.append("  No changes: the policy prints exactly as approved.")
+    for change in found:
+        lines.extend(_describe(change))
+    counts = {}
+    for change in found:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    lines.append(", ".join(f"{n} {kind}" for kind, n in counts.items()) + "." if counts else "")
+    if redline is not None:
+        data = render_redline(policy, last, current, today, template or DEFAULT_TEMPLATE)
+        redline.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(redline, data)
+        lines.append(f"redline with tracked changes: {redline}")
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _describe(change: ClauseChange) -> list[str]:
+    number = change.number + (f" (was {change.old_number})" if change.old and change.new
+                              and change.old.number != change.number else "")
+    head = f"  {number} {change.title}: {change.kind}"
+    if change.kind == "variant changed":
+        head += f" ({change.old.variant} → {change.new.variant})"
+    if change.kind == "added" and change.new and change.new.kind == "optional":
+        head += " (switched on)"
+    if change.kind == "removed" and change.old and change.old.kind == "optional":
+        head += " (switched off, or removed from the library)"
+    out = [head]
+    for entry in change.changelog:
+        out.append(f"      library {entry.date}: {entry.summary}")
+    return out
