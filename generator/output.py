@@ -8,6 +8,9 @@ from pathlib import Path
 
 from generator.errors import OutputError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def output_path(out_dir: Path, *parts: str) -> Path:
     """Return ``out_dir/parts...``, refusing anything that would leave ``out_dir``.
@@ -30,6 +33,7 @@ def temp_path_for(target: Path, suffix: str = "") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{suffix or target.suffix}",
                                 dir=target.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     os.close(fd)
     return Path(name)
 

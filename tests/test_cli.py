@@ -1,0 +1,50 @@
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def policygen(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_check_all_examples_is_clean():
+    done = policygen("check", "--all")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "ok: the library and 5 school file(s) checked, 0 warning(s)\n"
+
+
+def test_check_library_only():
+    done = policygen("check", "--library")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("ok: the library checked")
+
+
+def test_dump_prints_the_resolved_policy():
+    done = policygen("dump", "schools/holtsmere-end.yaml")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Policy 'social-media' 'Social Media Policy' for 'holtsmere-end' (Holtsmere End Infant and Nursery School)"
+    assert "  5.1 Personal use at work [personal-use-at-work: choice = designated-place]" in lines
+    assert any(line.startswith("Appendix B Table of changes [changes]") for line in lines)
+
+
+def test_dump_json_round_trips():
+    done = policygen("dump", "schools/roselands-stafford.yaml", "--format", "json")
+    data = json.loads(done.stdout)
+    assert data["school_name"] == "Roselands & Stafford Federation"
+    assert data["sections"][0]["clauses"][0]["number"] == "1.1"
+
+
+def test_clauses_lists_variants():
+    done = policygen("clauses")
+    assert done.returncode == 0
+    line = next(ln for ln in done.stdout.splitlines() if ln.strip().startswith("personal-use-at-work"))
+    assert "[never | designated-place | outside-working-hours; required]" in line
+
+
+def test_python_dash_m_and_console_script_agree():
+    script = ROOT / ".venv" / "bin" / "policygen"
+    done = subprocess.run([str(script), "--version"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "policygen" in done.stdout
