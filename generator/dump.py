@@ -28,8 +28,7 @@ def dump_text(policy: Policy) -> str:
     brand = policy.brand
     lines.append(f"  brand: font {brand.font}, colours {brand.primary}/{brand.accent}, logo {brand.logo.name if brand.logo else 'none'}")
     for section in policy.sections:
-        label = f"Appendix {section.number}" if section.appendix else section.number
-        lines.append(f"{label} {section.title} [{section.id}]")
+        lines.append(f"{section.heading} [{section.id}]")
         for clause in section.clauses:
             how = clause.kind + (f" = {clause.variant}" if clause.variant else "") + (
                 ", from the school file" if clause.origin == "school" else "")
@@ -75,5 +74,4 @@ def dump_json(policy: Policy) -> str:
         raise TypeError(type(value).__name__)
 
     data = dataclasses.asdict(policy)
-    data.pop("extras", None)
     return json.dumps(data, indent=2, ensure_ascii=False, default=default) + "\n"

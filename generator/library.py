@@ -275,7 +275,6 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
     problems: list[Problem] = []
     src = lib.source
     placed: dict[str, Loc] = {}
-    ids = {s.id for s in lib.spec.sections} | {a.id for a in lib.spec.appendices}
     seen_parts: set[str] = set()
     parts = [("sections", i, s) for i, s in enumerate(lib.spec.sections)]
     parts += [("appendices", i, a) for i, a in enumerate(lib.spec.appendices)]
@@ -316,7 +315,6 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
         ] + [(("rows", i, "name"), row.name) for i, row in enumerate(form.rows) if row.name]
         for loc, text in texts:
             problems.extend(check_text(fsrc, loc, text))
-    del ids
     return problems
 
 

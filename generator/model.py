@@ -8,7 +8,7 @@ snapshotted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +102,11 @@ class Section:
     form: Form | None = None
     changes: tuple["ChangeRow", ...] | None = None
 
+    @property
+    def heading(self) -> str:
+        """Return the heading as printed: "3 Legal framework" or "Appendix A: …"."""
+        return f"Appendix {self.number}: {self.title}" if self.appendix else f"{self.number} {self.title}"
+
 
 @dataclass(frozen=True)
 class ApprovalRecord:
@@ -169,7 +174,6 @@ class Policy:
     language: str = "en-GB"
     author: str = ""
     subject: str = ""
-    extras: dict = field(default_factory=dict, compare=False)
 
     @property
     def body(self) -> tuple[Section, ...]:

@@ -10,6 +10,8 @@ Templates run in Jinja's sandbox with undefined names as errors.
 from __future__ import annotations
 
 import re
+import sys
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -147,9 +149,7 @@ def _compiled(text: str) -> Template:
 
 
 def _error_line() -> int:
-    import sys
-    import traceback
-
+    """Return the template line where the exception being handled was raised."""
     tb = sys.exc_info()[2]
     line = 1
     for frame, lineno in traceback.walk_tb(tb):

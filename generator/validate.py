@@ -139,9 +139,3 @@ def _unwrap(annotation: Any) -> Any:
 
 def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def raise_if(problems: list[Problem]) -> None:
-    """Raise :class:`InputError` with ``problems`` when any is an error."""
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)

@@ -11,15 +11,12 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import pytest
 from docx import Document
 
-from generator.library import load_library
 from generator.review.approve import next_version
 from generator.review.due import due_items
-from generator.school import load_school
 
-from conftest import ROOT, docx_paragraphs
+from conftest import docx_paragraphs
 
 
 def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:

@@ -233,7 +233,7 @@ class _BodyWriter:
         sections = self.policy.sections
         for i, section in enumerate(sections):
             content = wml.field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') if i == 0 else ""
-            content += wml.hyperlink(wml.run(_heading_text(section)), anchor=_anchor(section))
+            content += wml.hyperlink(wml.run(section.heading), anchor=_anchor(section))
             if i == len(sections) - 1:
                 content += wml.field_end()
             self.out.append(self._p("TOC 1", content, right_tab_cm=TEXT_WIDTH_CM))
@@ -244,7 +244,7 @@ class _BodyWriter:
         if section.appendix:
             self.out.append(wml.page_break())
         self.bookmark += 1
-        heading = wml.bookmark(wml.run(_heading_text(section)), _anchor(section), self.bookmark)
+        heading = wml.bookmark(wml.run(section.heading), _anchor(section), self.bookmark)
         self.out.append(self._p("Heading 1", heading))
         for clause in section.clauses:
             self.out.append(self._p("Heading 2", wml.run(f"{clause.number} {clause.title}")))
@@ -327,10 +327,6 @@ class _BodyWriter:
             rows.append(([wml.Cell(self._cell(v), w) for v, w in
                           zip(("None yet", "", "No approved changes have been recorded."), widths)], {}))
         self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
-
-
-def _heading_text(section: Section) -> str:
-    return f"Appendix {section.number}: {section.title}" if section.appendix else f"{section.number} {section.title}"
 
 
 def _anchor(section: Section) -> str:

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -217,8 +218,6 @@ class _WorkerLost(Exception):
 
 
 def _now() -> float:
-    import time
-
     return time.monotonic()
 
 

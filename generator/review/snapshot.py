@@ -74,8 +74,8 @@ def take_snapshot(policy: Policy, library: Library, version: str, approved: date
     for section, clause in policy.clauses():
         spec = lib.clauses.get(clause.id)
         last = spec.last_changed if spec else None
-        heading = f"Appendix {section.number}: {section.title}" if section.appendix else f"{section.number} {section.title}"
-        records.append(ClauseRecord(clause.id, clause.number, clause.title, section.id, heading, clause.kind, clause.variant,
+        records.append(ClauseRecord(clause.id, clause.number, clause.title, section.id, section.heading, clause.kind,
+                                    clause.variant,
                                     plain_text(clause.blocks), last.date if last else None))
     return Snapshot(policy.policy_id, policy.school_id, version, approved, by, library.version, tuple(records))
 
