@@ -48,3 +48,27 @@ def test_python_dash_m_and_console_script_agree():
     script = ROOT / ".venv" / "bin" / "policygen"
     done = subprocess.run([str(script), "--version"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and "policygen" in done.stdout
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--all", "--format", "docx", "--out",
+                             str(tmp_path)], cwd=ROOT, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    output = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0
+    assert "building" in output and "5/5" in output
+    assert "ok      bradley-primary" not in output  # one line per school only when not a terminal

@@ -126,3 +126,13 @@ def test_pandoc_reads_the_document(built):
     assert "## 10.1 Monitoring of internet and email use" in out
     assert "data protection impact assessment" in out
     assert "-   What is written in an email" in out
+
+
+def test_links_are_real_hyperlinks(built):
+    doc = Document(built["flourish-federation"])
+    links = doc.element.body.findall(".//" + qn("w:hyperlink"))
+    external = [link for link in links if link.get(qn("r:id"))]
+    assert len(external) == 1
+    target = doc.part.rels[external[0].get(qn("r:id"))].target_ref
+    assert target == "https://saferinternet.org.uk/professionals-online-safety-helpline"
+    assert "".join(t.text for t in external[0].iter(qn("w:t"))) == "Professionals Online Safety Helpline"

@@ -228,3 +228,17 @@ def test_without_libreoffice_docx_is_still_written(tmp_path: Path):
     assert not run_build([ROOT / "schools" / "bradley-primary.yaml"], library_dir=ROOT / "clauses",
                          out_dir=tmp_path, template=None, formats={"pdf"}, jobs=1, policy_id=None,
                          echo=lambda msg="", err=False: None, office=None)
+
+
+def test_workers_are_recycled(tmp_path: Path, built):
+    out, _ = built
+    docx, _ = paths(out, "model-school")
+    with Worker(libreoffice(), recycle_after=2) as worker:
+        first_pids = worker.pids
+        for i in range(3):
+            target = tmp_path / f"{i}.docx"
+            target.write_bytes(docx.read_bytes())
+            worker.convert(target, tmp_path / f"{i}.pdf")
+        assert worker.restarts == 1 and worker.pids != first_pids
+        assert all((tmp_path / f"{i}.pdf").exists() for i in range(3))
+    assert all(not Path(f"/proc/{pid}").exists() for pid in first_pids)
