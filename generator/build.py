@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Iterable, Protocol
 
 from generator.check import CheckedSchool
 from generator.errors import InputError, PolicygenError
@@ -18,7 +18,7 @@ from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
-from generator.resolve import resolve
+from generator.review.history import resolve_as_built
 from generator.school import SchoolFile
 
 
@@ -68,14 +68,13 @@ def target_paths(out_dir: Path, job: Job) -> tuple[Path, Path]:
             output_path(out_dir, job.school_file.id, f"{stem}.pdf"))
 
 
-def render_job(library: Library, job: Job, template: Path = DEFAULT_TEMPLATE,
-               resolver: Callable[[Library, SchoolFile, str], Policy] = resolve) -> bytes:
+def render_job(library: Library, job: Job, template: Path = DEFAULT_TEMPLATE) -> bytes:
     """Return the DOCX bytes of ``job``.
 
     Raises:
         InputError, TemplateError: the inputs or the template are unusable.
     """
-    policy = job.policy if job.policy is not None and resolver is resolve else resolver(library, job.school_file, job.policy_id)
+    policy = job.policy if job.policy is not None else resolve_as_built(library, job.school_file, job.policy_id)
     return render_docx(policy, template)
 
 
@@ -107,11 +106,10 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
 
 
 def build_job(library: Library, job: Job, out_dir: Path, template: Path = DEFAULT_TEMPLATE,
-              converter: Converter | None = None,
-              resolver: Callable[[Library, SchoolFile, str], Policy] = resolve) -> Outcome:
+              converter: Converter | None = None) -> Outcome:
     """Build one job, catching its errors into the outcome so others can go on."""
     try:
-        data = render_job(library, job, template, resolver)
+        data = render_job(library, job, template)
         files = (write_docx_and_pdf(out_dir, job, data, converter) if converter
                  else [write_docx(out_dir, job, data)])
         return Outcome(job, files)

@@ -18,8 +18,7 @@ from docx.image.image import Image
 from generator.errors import InputError, Problem
 from generator.library import Library
 from generator.model import Policy
-from generator.resolve import resolve
-from generator.review.history import change_rows
+from generator.review.history import resolve_as_built
 from generator.school import SchoolFile, load_school
 from generator.validate import suggest
 
@@ -56,7 +55,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
                                         f"owner {owner!r} is not one of the people in this file"
                                         f"{suggest(owner, school.people)}; add them under 'people:'"))
         try:
-            policy_model = resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
+            policy_model = resolve_as_built(library, school_file, policy_id)
         except InputError as exc:
             problems.extend(exc.problems)
             continue

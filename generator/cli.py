@@ -117,13 +117,12 @@ def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
     """Print the resolved policy: what the writers are given."""
     from generator.dump import dump_json, dump_text
     from generator.library import load_library
-    from generator.resolve import resolve
-    from generator.review.history import change_rows
+    from generator.review.history import resolve_as_built
     from generator.school import load_school
 
     library = load_library(library_dir)
     school_file = load_school(school)
-    policy = resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
+    policy = resolve_as_built(library, school_file, policy_id)
     click.echo(dump_json(policy) if fmt == "json" else dump_text(policy), nl=False)
 
 

@@ -169,7 +169,6 @@ def open_template(template: Path) -> DocxTemplate:
                 raise TemplateError(f"{template}: not a Word document (no word/document.xml)")
         tpl = DocxTemplate(str(template))
         tpl.get_docx()  # parse now, so a corrupt file fails here
-        tpl.init_docx()
     except TemplateError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -21,8 +21,8 @@ from generator.check import check_school
 from generator.dates import add_months
 from generator.errors import InputError, PolicygenError
 from generator.library import Library
+from generator.model import Policy
 from generator.output import write_atomic
-from generator.resolve import resolve
 from generator.review.snapshot import take_snapshot, write_snapshot
 from generator.school import SchoolFile, load_school
 from generator.source import make_yaml
@@ -60,7 +60,8 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str, s
         PolicygenError: the approval predates the last one.
     """
     school_file = load_school(path)
-    problems = [p for p in check_school(library, school_file) if p.severity == "error"]
+    resolved: dict[str, Policy] = {}
+    problems = [p for p in check_school(library, school_file, resolved) if p.severity == "error"]
     if problems:
         raise InputError(problems)
     school = school_file.school
@@ -77,10 +78,9 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str, s
 
     _append_approval(school_file, policy_id, {"version": version, "date": when, "by": by, "summary": summary,
                                               "next_review": next_review})
-    updated = load_school(path)
-    policy = resolve(library, updated, policy_id)
-    snapshot = take_snapshot(policy, library, version, when, by)
-    snap_path = write_snapshot(updated, snapshot)
+    # what is approved is the policy as it prints now; the new approval changes only its record
+    snapshot = take_snapshot(resolved[policy_id], library, version, when, by)
+    snap_path = write_snapshot(school_file, snapshot)
     return ApprovalResult(school_file.id, policy_id, version, when, by, next_review, snap_path)
 
 

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from generator.library import Library
-from generator.model import ChangeRow
+from generator.model import ChangeRow, Policy
 from generator.review.diff import compare, paragraphs_affected
+from generator.resolve import resolve
 from generator.review.snapshot import approved_snapshots
 from generator.school import SchoolFile
+
+
+def resolve_as_built(library: Library, school_file: SchoolFile, policy_id: str) -> Policy:
+    """Return the policy as ``build`` prints it: resolved, with its table of changes from the record.
+
+    Raises:
+        InputError: as :func:`generator.resolve.resolve`, or an unreadable snapshot.
+    """
+    return resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
 
 
 def change_rows(library: Library, school_file: SchoolFile, policy_id: str) -> tuple[ChangeRow, ...]:

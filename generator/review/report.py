@@ -11,9 +11,8 @@ from generator.library import Library
 from generator.output import write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE
 from generator.render.redline import render_redline
-from generator.resolve import resolve
 from generator.review.diff import ClauseChange, compare
-from generator.review.history import change_rows
+from generator.review.history import resolve_as_built
 from generator.review.snapshot import approved_snapshots, take_snapshot
 from generator.school import load_school
 
@@ -27,7 +26,7 @@ def describe_changes(library: Library, path: Path, policy_id: str, *, redline: P
             longer exists, a new required choice …), or nothing was approved.
     """
     school_file = load_school(path)
-    policy = resolve(library, school_file, policy_id, changes=change_rows(library, school_file, policy_id))
+    policy = resolve_as_built(library, school_file, policy_id)
     approvals = school_file.school.policies[policy_id].governance.approvals
     snapshots = approved_snapshots(school_file, policy_id)
     last = next((snapshots[a.version] for a in reversed(approvals) if a.version in snapshots), None)
