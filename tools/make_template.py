@@ -127,9 +127,23 @@ def prune_styles(doc: Document) -> None:
             style.element.getparent().remove(style.element)
 
 
+def drop_unused_parts(doc: Document) -> None:
+    """Drop parts of python-docx's default template a policy does not need.
+
+    stylesWithEffects.xml (430 KB, Word 2010 only), the customXml item, and
+    the package thumbnail, which shows python-docx's sample page rather than
+    the policy in file browsers.
+    """
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml", "thumbnail"):
+                del rels[r_id]
+
+
 def main() -> None:
     doc = Document()
     prune_styles(doc)
+    drop_unused_parts(doc)
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
