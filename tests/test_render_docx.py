@@ -86,6 +86,8 @@ def test_table_of_contents_is_a_real_field(built):
     body = Document(built["bradley-primary"]).element.body.xml
     assert re.search(r'<w:instrText[^>]*> TOC \\o "1-1" \\h \\z \\u </w:instrText>', body)
     assert 'w:fldCharType="begin"' in body and 'w:fldCharType="end"' in body
+    # without LibreOffice's page numbers, Word is asked to fill them in on opening
+    assert Document(built["bradley-primary"]).settings.element.find(qn("w:updateFields")) is not None
 
 
 def test_lists_are_real_word_lists_with_formatting(library, tmp_path: Path):

@@ -104,8 +104,9 @@ def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
     """Return the DOCX ``data`` with page numbers added to its table of contents.
 
     ``toc`` holds (title, page) pairs as LibreOffice laid the document out;
-    each of the contents page's entries gets a dotted tab and its page. Only
-    word/document.xml is rewritten; every other part is copied as it is.
+    each of the contents page's entries gets a dotted tab and its page, and
+    Word is no longer asked to update fields on opening. Only document.xml
+    and settings.xml are rewritten; every other part is copied as it is.
 
     Raises:
         ConverterError: the laid-out contents do not match the document's.
@@ -133,6 +134,12 @@ def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
                 paragraph.append(run)
     parts["word/document.xml"] = (parts["word/document.xml"][0],
                                   etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+    # the contents page is complete now, so Word need not offer to update fields on opening
+    settings = etree.fromstring(parts["word/settings.xml"][1])
+    for flag in settings.findall(qn("w:updateFields")):
+        settings.remove(flag)
+    parts["word/settings.xml"] = (parts["word/settings.xml"][0],
+                                  etree.tostring(settings, xml_declaration=True, encoding="UTF-8", standalone=True))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, (info, content) in parts.items():
