@@ -82,8 +82,12 @@ class _Redline:
                 continue
             olds, news = before[a0:a1], after[b0:b1]
             paired = min(len(olds), len(news)) if op == "replace" else 0
-            for (_, old_text), (style, new_text) in zip(olds[:paired], news[:paired]):
-                self._paragraph(style, _word_diff(old_text, new_text))
+            for (old_style, old_text), (style, new_text) in zip(olds[:paired], news[:paired]):
+                if _similar(old_text, new_text):
+                    self._paragraph(style, _word_diff(old_text, new_text))
+                else:  # a new wording, not an edit: old paragraph out, new one in
+                    self._paragraph(old_style, [(None, old_text)], whole="del")
+                    self._paragraph(style, [(None, new_text)], whole="ins")
             for style, text in olds[paired:]:
                 self._paragraph(style, [(None, text)], whole="del")
             for style, text in news[paired:]:
@@ -128,6 +132,11 @@ def _units(text: str) -> list[tuple[str, str]]:
         else:
             units.append(("Normal", line))
     return units
+
+
+def _similar(old: str, new: str) -> bool:
+    """Return whether ``new`` reads as an edit of ``old`` (half its words or more kept)."""
+    return SequenceMatcher(a=TOKENS.findall(old), b=TOKENS.findall(new), autojunk=False).ratio() >= 0.5
 
 
 def _word_diff(old: str, new: str) -> list[tuple[str | None, str]]:
