@@ -9,7 +9,9 @@ with this school's data. All problems are returned together.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from docx.image.exceptions import UnrecognizedImageError
@@ -40,6 +42,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
     src = school_file.source
     problems: list[Problem] = []
     problems.extend(_logo_problems(school_file))
+    problems.extend(_font_problems(school_file))
     if not school.policies:
         problems.append(src.problem((), "no policies chosen: add a 'policies:' mapping, e.g. 'social-media:'",
                                     severity="warning"))
@@ -89,6 +92,31 @@ def _logo_problems(school_file: SchoolFile) -> list[Problem]:
     except Exception as exc:  # a truncated or corrupt image header
         return [src.problem(loc, f"logo {logo.name} is not a readable image ({exc})")]
     return []
+
+
+# Fonts LibreOffice swaps for metric-compatible ones, so the layout matches Word's.
+METRIC_COMPATIBLE = {"calibri": "carlito", "cambria": "caladea", "arial": "liberation sans",
+                     "times new roman": "liberation serif", "courier new": "liberation mono"}
+
+
+def _font_problems(school_file: SchoolFile) -> list[Problem]:
+    font = school_file.school.branding.font
+    installed = installed_fonts()
+    if not installed or font.lower() in installed or METRIC_COMPATIBLE.get(font.lower()) in installed:
+        return []
+    near = suggest(font, sorted(installed))
+    return [school_file.source.problem(("branding", "font"), f"font {font!r} is not installed{near}; LibreOffice "
+                                       "will substitute another in the PDF (see docs/templates.md)", severity="warning")]
+
+
+@lru_cache(maxsize=1)
+def installed_fonts() -> frozenset[str]:
+    """Return the lower-cased font families fontconfig knows, or nothing without fc-list."""
+    try:
+        done = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(name.strip().lower() for line in done.stdout.splitlines() for name in line.split(","))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -178,3 +178,19 @@ def test_debug_shows_the_traceback(case_dir: Path, capsys):
 def test_missing_school_file(case_dir: Path, capsys):
     code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
     assert (code, err.splitlines()) == (1, ["nowhere.yaml:0:0: file not found"])
+
+
+def test_a_font_that_is_not_installed_is_a_warning(case_dir: Path, capsys):
+    write_case(case_dir, [("font: Carlito", "font: Carlitto")])
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    assert code == 0
+    assert err.splitlines() == ["school.yaml:7:9: warning: font 'Carlitto' is not installed (did you mean 'carlito'?); "
+                                "LibreOffice will substitute another in the PDF (see docs/templates.md)"]
+    code, _, _ = run_cli(["check", "--strict", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    assert code == 1
+
+
+def test_metric_compatible_fonts_are_accepted(case_dir: Path, capsys):
+    write_case(case_dir, [("font: Carlito", "font: Calibri")])
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    assert (code, err) == (0, "")

@@ -204,3 +204,18 @@ def test_due_command_reads_well(workspace: Path):
     assert data[1]["school_id"] == "roselands-stafford" and data[1]["days_left"] == -2791
     csv_text = policygen(workspace, "due", "--today", "2026-11-21", "--format", "csv").stdout
     assert csv_text.splitlines()[0] == "due,days_left,status,school_id,school,policy,version,last_approved,approved_by"
+
+
+def test_redline_of_a_variant_change_replaces_the_paragraph(workspace: Path):
+    assert policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--date", "2026-11-20",
+                     "--by", "Full Governing Body").returncode == 0
+    school = workspace / "schools" / "holtsmere-end.yaml"
+    school.write_text(school.read_text().replace("personal-use-at-work: designated-place", "personal-use-at-work: never"))
+    done = policygen(workspace, "changes", "schools/holtsmere-end.yaml", "--redline", "redline.docx")
+    assert done.returncode == 0, done.stderr
+    assert "  5.1 Personal use at work: variant changed (designated-place → never)" in done.stdout.splitlines()
+    xml = zipfile.ZipFile(workspace / "redline.docx").read("word/document.xml").decode()
+    deleted = "".join(re.findall(r"<w:delText[^>]*>(.*?)</w:delText>", xml))
+    inserted = "".join(re.findall(r"<w:ins [^>]*><w:r>(?:<w:rPr>.*?</w:rPr>)?<w:t[^>]*>(.*?)</w:t>", xml))
+    assert deleted.startswith("Occasional personal use of social media during working hours is permitted")
+    assert inserted.startswith("Personal use of social media is never permitted during working hours")
