@@ -70,9 +70,13 @@ def convert(desktop, docx, pdf):
         raise RuntimeError("LibreOffice could not open %s" % docx)
     try:
         indexes = doc.getDocumentIndexes()
-        for _ in range(2):
-            for i in range(indexes.getCount()):
-                indexes.getByIndex(i).update()
+        doc.lockControllers()  # no view to repaint between the updates
+        try:
+            for _ in range(2):
+                for i in range(indexes.getCount()):
+                    indexes.getByIndex(i).update()
+        finally:
+            doc.unlockControllers()
         toc = []
         for i in range(indexes.getCount()):
             index = indexes.getByIndex(i)
