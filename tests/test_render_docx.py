@@ -138,3 +138,11 @@ def test_links_are_real_hyperlinks(built):
     target = doc.part.rels[external[0].get(qn("r:id"))].target_ref
     assert target == "https://saferinternet.org.uk/professionals-online-safety-helpline"
     assert "".join(t.text for t in external[0].iter(qn("w:t"))) == "Professionals Online Safety Helpline"
+
+
+def test_brand_font_and_colour_win_over_theme_fonts(built):
+    doc = Document(built["roselands-stafford"])  # Liberation Sans, #0B5394
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "School Name"):
+        fonts = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert dict(fonts.attrib) == {qn(f"w:{a}"): "Liberation Sans" for a in ("ascii", "hAnsi", "eastAsia", "cs")}
+    assert str(doc.styles["Heading 1"].font.color.rgb) == "0B5394"

@@ -244,3 +244,12 @@ def test_workers_are_recycled(tmp_path: Path, built):
         assert worker.restarts == 1 and worker.pids != first_pids
         assert all((tmp_path / f"{i}.pdf").exists() for i in range(3))
     assert all(not Path(f"/proc/{pid}").exists() for pid in first_pids)
+
+
+def test_the_school_font_is_the_one_in_the_pdf(built):
+    out, _ = built
+    _, pdf = paths(out, "roselands-stafford")  # branding.font: Liberation Sans
+    families = {name.split("+", 1)[-1].lstrip("/").split("-")[0] for name, _ in _fonts(PdfReader(pdf))}
+    # bullets come from OpenSymbol and tick boxes from DejaVu Sans; all text is the school's font
+    assert families <= {"LiberationSans", "OpenSymbol", "DejaVuSans"}
+    assert "LiberationSans" in families

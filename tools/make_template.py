@@ -13,7 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from generator.render.oxml import add_simple_field, set_document_language, shade_cell
+from generator.render.oxml import add_simple_field, set_document_language, set_style_font, shade_cell
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "house-style.docx"
 NAVY = RGBColor(0x1F, 0x38, 0x64)
@@ -77,6 +77,8 @@ def style_fonts(doc: Document) -> None:
     cell.paragraph_format.space_after = Pt(2)
     for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2"):
         styles[name].paragraph_format.space_after = Pt(3)
+    for style in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "TOC Heading", "School Name"):
+        set_style_font(styles[style], "Carlito")  # drop python-docx's theme fonts, which would win
     set_document_language(doc.styles.element, "en-GB")
 
 

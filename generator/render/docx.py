@@ -347,11 +347,7 @@ def _apply_brand(doc: Any, policy: Policy) -> None:
     oxml.set_default_font(doc.styles.element, brand.font)
     for name in BRANDED_FONT_STYLES:
         if name in names:
-            style = doc.styles[name]
-            style.font.name = brand.font
-            rfonts = style.element.rPr.find(qn("w:rFonts"))
-            for attr in ("w:eastAsia", "w:cs"):
-                rfonts.set(qn(attr), brand.font)
+            oxml.set_style_font(doc.styles[name], brand.font)
     for name in PRIMARY_COLOUR_STYLES:
         if name in names:
             doc.styles[name].font.color.rgb = primary

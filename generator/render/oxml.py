@@ -98,12 +98,21 @@ def set_default_font(styles_element, font: str) -> None:
     if rpr is None:
         set_document_language(styles_element, "en-GB")
         rpr = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, font)
+
+
+def set_style_font(style, font: str) -> None:
+    """Make ``font`` a style's font for every script, dropping theme fonts that would win over it."""
+    _set_fonts(style.element.get_or_add_rPr(), font)
+
+
+def _set_fonts(rpr, font: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = _el("w:rFonts")
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
-        del fonts.attrib[attr]  # theme fonts would override the names below
+        del fonts.attrib[attr]  # asciiTheme and friends take precedence over named fonts
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), font)
 
