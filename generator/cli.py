@@ -7,6 +7,7 @@ errors print as ``file:line:col: message`` and exit 1; usage errors exit 2;
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from datetime import date
@@ -226,8 +227,13 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     click.echo(text, nl=False)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwind, so LibreOffice workers are stopped on the way out
+
+
 def main() -> None:
     """Run the CLI; map policygen errors to exit 1 and usage errors to exit 2."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -31,7 +31,7 @@ def libreoffice():
 
 
 def soffice_pids() -> set[int]:
-    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
     return {int(line.split()[0]) for line in out.splitlines()[1:] if "policygen-lo-" in line}
 
 
@@ -253,3 +253,22 @@ def test_the_school_font_is_the_one_in_the_pdf(built):
     # bullets come from OpenSymbol and tick boxes from DejaVu Sans; all text is the school's font
     assert families <= {"LiberationSans", "OpenSymbol", "DejaVuSans"}
     assert "LiberationSans" in families
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
+    before = soffice_pids()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--all", "--out", str(tmp_path)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not soffice_pids() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert soffice_pids() - before, f"the build never started LibreOffice: {proc.poll()} {proc.stderr.read() if proc.poll() is not None else ''}"
+    time.sleep(1.0)  # mid-batch
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while soffice_pids() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert soffice_pids() - before == set()
+    assert not list(tmp_path.glob("*/*.part*")) or sig == signal.SIGKILL

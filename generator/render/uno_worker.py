@@ -94,8 +94,19 @@ def convert(desktop, docx, pdf):
 def main():
     pipe_name = sys.argv[1]
     desktop = connect(pipe_name)
-    sys.stdout.write(json.dumps({"ready": True}) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps({"ready": True}) + "\n")
+        sys.stdout.flush()
+        serve(desktop)
+    finally:
+        # stdin closed or stdout gone: policygen is done, or died. Take LibreOffice down too.
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+
+
+def serve(desktop):
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -107,8 +118,11 @@ def main():
             name = type(exc).__name__
             lost = name in ("DisposedException", "RuntimeException") or "bridge" in str(exc).lower()
             answer = {"ok": False, "lost": lost, "error": "%s: %s" % (name, exc)}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(json.dumps(answer) + "\n")
+            sys.stdout.flush()
+        except (BrokenPipeError, OSError):
+            return
         if answer.get("lost"):
             return
 
