@@ -11,6 +11,7 @@ This is the only module that uses docxtpl or python-docx's document API.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -71,11 +72,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
         TemplateError: as for :func:`render_docx`.
     """
     tpl = open_template(template)
-    doc = tpl.get_docx()
-    style_ids = {s.name: s.style_id for s in doc.styles}
-    missing = [name for name in REQUIRED_STYLES if name not in style_ids]
-    if missing:
-        raise TemplateError(f"{template}: the house-style template lacks the style(s) {', '.join(missing)} (see docs/templates.md)")
+    style_ids = {s.name: s.style_id for s in tpl.get_docx().styles}
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
         tpl.render(_cover_context(policy, tpl, title), jinja_env=env, autoescape=True)
@@ -148,6 +145,7 @@ def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
 
 
 BODY_MARKER = "__policygen_body__"
+BODY_TAG = re.compile(r"\{\{\s*p\s+body\s*\}\}")
 
 
 class _BodyMarker:
@@ -175,13 +173,21 @@ def open_template(template: Path) -> DocxTemplate:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"{template}: not a Word document (no word/document.xml)")
         tpl = DocxTemplate(str(template))
-        tpl.get_docx()  # parse now, so a corrupt file fails here
+        doc = tpl.get_docx()  # parse now, so a corrupt file fails here
     except TemplateError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateError(f"{template}: the house-style template is corrupt or not a .docx file ({exc})") from None
     except Exception as exc:  # lxml and docx parse errors
         raise TemplateError(f"{template}: the house-style template cannot be read ({type(exc).__name__}: {exc})") from None
+    names = {s.name for s in doc.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise TemplateError(f"{template}: the house-style template lacks the style(s) {', '.join(missing)} "
+                            "(see docs/templates.md)")
+    if not any(BODY_TAG.search(p.text) for p in doc.paragraphs):
+        raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph for the policy "
+                            "body (see docs/templates.md)")
     return tpl
 
 
