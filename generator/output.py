@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -28,9 +29,23 @@ def output_path(out_dir: Path, *parts: str) -> Path:
     return target
 
 
+STALE_AFTER_S = 600
+
+
 def temp_path_for(target: Path, suffix: str = "") -> Path:
-    """Return a fresh hidden temporary path in ``target``'s folder."""
+    """Return a fresh hidden temporary path in ``target``'s folder.
+
+    Temporary files of ``target`` left over by a killed build (older than ten
+    minutes, so never a running build's) are removed first.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for stale in target.parent.glob(f".{target.stem}.*.part*"):
+        try:
+            if now - stale.stat().st_mtime > STALE_AFTER_S:
+                stale.unlink()
+        except OSError:
+            pass
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{suffix or target.suffix}",
                                 dir=target.parent)
     os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files

@@ -37,3 +37,17 @@ def test_write_atomic_replaces_and_keeps_normal_permissions(tmp_path: Path):
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert target.stat().st_mode & 0o644 == 0o644
+
+
+def test_temporaries_left_by_a_killed_build_are_cleared(tmp_path: Path):
+    from generator.output import temp_path_for
+
+    target = tmp_path / "school" / "school-social-media.docx"
+    target.parent.mkdir()
+    old = target.parent / ".school-social-media.abc123.part.docx"
+    recent = target.parent / ".school-social-media.def456.part.docx"
+    old.write_bytes(b"left by a killed build")
+    recent.write_bytes(b"a build running now")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    fresh = temp_path_for(target)
+    assert not old.exists() and recent.exists() and fresh.exists()
