@@ -363,11 +363,7 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
 
 def _is_block_scalar(source: Source, loc: Loc) -> bool:
     line, col = source.locate(loc)
-    try:
-        text = source.path.read_text(encoding="utf-8").splitlines()[line - 1]
-    except (OSError, IndexError):
-        return False
-    return text[col - 1 : col].strip() in ("|", ">")
+    return source.line(line)[col - 1 : col].strip() in ("|", ">")
 
 
 def _unknown_placeholder(path: tuple[str, ...]) -> str | None:

@@ -28,6 +28,12 @@ class Source:
 
     path: Path
     root: CommentedMap
+    text: str = ""
+
+    def line(self, number: int) -> str:
+        """Return line ``number`` (1-based) of the file as read, or "" past its end."""
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def data(self) -> dict[str, Any]:
         """Return the mapping as plain Python values (dicts, lists, scalars)."""
@@ -129,10 +135,10 @@ def parse_source(path: Path, text: str) -> Source:
         raise InputError(Problem(path, 1, 1, f"expected a mapping of keys to values, found {kind}"))
     tagged = _find_tags(root, ())
     if tagged:
-        source = Source(path, root)
+        source = Source(path, root, text)
         raise InputError([source.problem(loc, f"YAML tags such as {tag!r} are not allowed; write plain values")
                           for loc, tag in tagged])
-    return Source(path, root)
+    return Source(path, root, text)
 
 
 def _find_tags(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
