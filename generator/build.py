@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Protocol
 
 from generator.check import CheckedSchool
-from generator.errors import InputError, PolicygenError
+from generator.errors import PolicygenError
 from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
@@ -113,7 +113,5 @@ def build_job(library: Library, job: Job, out_dir: Path, template: Path = DEFAUL
         files = (write_docx_and_pdf(out_dir, job, data, converter) if converter
                  else [write_docx(out_dir, job, data)])
         return Outcome(job, files)
-    except InputError as exc:
-        return Outcome(job, error=str(exc))
-    except PolicygenError as exc:
+    except PolicygenError as exc:  # input, template, converter and output errors alike
         return Outcome(job, error=str(exc))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.dates import add_months
 from generator.errors import InputError, Problem
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, parse_markdown
@@ -277,9 +276,9 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: l
 def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     policy = school_file.school.policies.get(lib.spec.id)
     gov = policy.governance if policy else None
-    cycle = (gov.review_cycle_months if gov else None) or lib.spec.review_cycle_months
+    cycle = gov.cycle(lib.spec.review_cycle_months) if gov else lib.spec.review_cycle_months
     history = tuple(
-        ApprovalRecord(a.version, a.date, a.by, a.summary, a.next_review or add_months(a.date, cycle))
+        ApprovalRecord(a.version, a.date, a.by, a.summary, a.review_due(cycle))
         for a in (gov.approvals if gov else [])
     )
     people = school_file.school.people

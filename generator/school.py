@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from generator.dates import add_months
 from generator.errors import InputError, Problem
 from generator.source import Source, load_source
 from generator.validate import validate_source
@@ -69,6 +70,10 @@ class Approval(Strict):
     summary: str = ""
     next_review: date | None = None
 
+    def review_due(self, cycle_months: int) -> date:
+        """Return when this approval falls due for review: as recorded, else after the cycle."""
+        return self.next_review or add_months(self.date, cycle_months)
+
 
 class Governance(Strict):
     index_ref: str = ""
@@ -76,6 +81,10 @@ class Governance(Strict):
     approving_body: Text = "Full Governing Body"
     review_cycle_months: int | None = Field(default=None, gt=0, le=120)
     approvals: list[Approval] = Field(default_factory=list)
+
+    def cycle(self, library_default: int) -> int:
+        """Return the review cycle in months: the school's own, else the library's default."""
+        return self.review_cycle_months or library_default
 
     @field_validator("approvals", mode="before")
     @classmethod

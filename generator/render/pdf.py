@@ -192,9 +192,9 @@ class Worker:
         if helper is None or helper.stdout is None:
             return None
         fd = helper.stdout.fileno()
-        deadline = _now() + timeout
+        deadline = time.monotonic() + timeout
         while b"\n" not in self._buffer:
-            left = deadline - _now()
+            left = deadline - time.monotonic()
             if left <= 0:
                 return None
             ready, _, _ = select.select([fd], [], [], min(left, 1.0))
@@ -215,10 +215,6 @@ class Worker:
 
 class _WorkerLost(Exception):
     """The helper or soffice hung or died."""
-
-
-def _now() -> float:
-    return time.monotonic()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -73,8 +73,7 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str, s
     if history and when < history[-1].date:
         raise PolicygenError(f"{path}: the approval date {when} is before the last approval ({history[-1].date})")
     version = next_version([a.version for a in history])
-    cycle = governance.review_cycle_months or library.policies[policy_id].spec.review_cycle_months
-    next_review = add_months(when, cycle)
+    next_review = add_months(when, governance.cycle(library.policies[policy_id].spec.review_cycle_months))
 
     _append_approval(school_file, policy_id, {"version": version, "date": when, "by": by, "summary": summary,
                                               "next_review": next_review})

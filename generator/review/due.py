@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from generator.dates import add_months, format_date
+from generator.dates import format_date
 from generator.library import Library
 from generator.school import SchoolFile
 
@@ -47,9 +47,9 @@ def due_items(library: Library, school_files: list[SchoolFile], today: date, wit
             if policy_id not in library.policies:
                 continue
             approvals = policy.governance.approvals
-            cycle = policy.governance.review_cycle_months or library.policies[policy_id].spec.review_cycle_months
+            cycle = policy.governance.cycle(library.policies[policy_id].spec.review_cycle_months)
             last = approvals[-1] if approvals else None
-            due = (last.next_review or add_months(last.date, cycle)) if last else None
+            due = last.review_due(cycle) if last else None
             item = DueItem(school_file.id, school_file.school.name, policy_id, last.version if last else "-",
                            last.date if last else None, last.by if last else "", due)
             days = item.days_left(today)
