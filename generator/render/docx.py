@@ -22,6 +22,7 @@ from docx.shared import Cm, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from generator.dates import format_date
 from lxml import etree
@@ -197,7 +198,7 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
     logo: Any = ""
     if policy.brand.logo:
         logo = InlineImage(tpl, image_descriptor=str(policy.brand.logo), height=Cm(3.2))
-    return {
+    return _literal({
         "logo": logo,
         "school_name": policy.school_name,
         "motto": policy.brand.motto,
@@ -214,7 +215,23 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
             for a in gov.history
         ],
         "body": _BodyMarker(),
-    }
+    })
+
+
+def _literal(value: Any) -> Any:
+    """Return ``value`` with its text escaped for the template's XML, to print exactly as written.
+
+    docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in its output into
+    Jinja braces; writing every ``_`` of school data as ``&#95;`` keeps them
+    literal (a school named "A %_} B" stays so).
+    """
+    if isinstance(value, str):
+        return Markup(str(escape(value)).replace("_", "&#95;"))
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    return value
 
 
 class _BodyWriter:
