@@ -46,3 +46,32 @@ def test_missing_file():
     with pytest.raises(InputError) as caught:
         load_source(Path("/nonexistent/school.yaml"))
     assert str(caught.value) == "/nonexistent/school.yaml:0:0: file not found"
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(REPO) for folder in ("clauses", "schools", "tests/fixtures")
+                                        for p in (REPO / folder).rglob("*.yaml")), ids=str)
+def test_fast_and_round_trip_readings_agree(path: Path):
+    source = load_source(REPO / path)
+    fast = source.data()
+    assert source._root is None, "a valid file with no tag should not need the round-trip loader"
+    assert fast == parse_source(path, "# a comment keeps it on the round-trip path !\n" + source.text).data()
+
+
+def test_tricky_scalars_read_the_same_both_ways():
+    text = ("a: yes\nb: on\nc: 010\nd: 0o10\ne: 1_000\nf: ~\ng: .inf\nh: 1e3\ni: 12:30\nj: 0x1F\n"
+            "k: 2026-01-05\nl: 2026-01-05T10:00:00\nm: |\n  two\n  lines\nn: &x {o: 1}\np: *x\nq: 2026-1-5\n"
+            "1: numeric key\n")
+    fast = parse_source(Path("f.yaml"), text)
+    slow = parse_source(Path("f.yaml"), "# !\n" + text)
+    assert fast._root is None and slow._root is not None
+    assert fast.data() == slow.data()
+    assert [type(v) for v in fast.data().values()] == [type(v) for v in slow.data().values()]
+
+
+def test_a_located_problem_on_the_fast_path_reads_positions_lazily():
+    source = parse_source(Path("f.yaml"), "a: 1\nb:\n  c: [x, y]\n")
+    assert source._root is None
+    assert source.locate(("b", "c", 1)) == (3, 10)
