@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,6 +46,7 @@ REQUIRED_STYLES = (
 BRANDED_FONT_STYLES = ("Normal", "Title", "Subtitle", "School Name", "Heading 1", "Heading 2",
                        "TOC Heading", "TOC 1", "Header", "Footer", "Table Label", "Table Text")
 PRIMARY_COLOUR_STYLES = ("Title", "School Name", "Heading 1", "Heading 2", "TOC Heading")
+LIST_STYLES = ("List Bullet", "List Bullet 2", "List Number", "List Number 2")
 TOC_LEVELS = 1
 TEXT_WIDTH_CM = 16.6
 TICK_BOX = "\u2610"
@@ -57,26 +60,25 @@ def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
         TemplateError: the template is missing, not a Word file, lacks a
             required style, or uses a placeholder that does not exist.
     """
-    return compose_docx(policy, template, lambda doc, ids: _BodyWriter(doc, policy, ids).write())
+    return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house).write())
 
 
-BodyBuilder = Callable[[Any, dict[str, str]], str]
+BodyBuilder = Callable[[Any, "HouseTemplate"], str]
 
 
 def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title: str | None = None) -> bytes:
     """Return a .docx: ``policy``'s cover from ``template``, and the body ``build_body`` writes.
 
-    ``build_body(doc, style_ids)`` returns the body as WordprocessingML text
-    in the template's styles. ``title`` replaces the policy title on the cover.
+    ``build_body(doc, template)`` returns the body as WordprocessingML text
+    in the template's styles (``template.style_ids`` maps names to ids). ``title`` replaces the policy title on the cover.
 
     Raises:
         TemplateError: as for :func:`render_docx`.
     """
-    tpl = open_template(template)
-    style_ids = {s.name: s.style_id for s in tpl.get_docx().styles}
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    house = _checked_template(Path(template))
+    tpl = _HouseDocx(io.BytesIO(house.data))
     try:
-        tpl.render(_cover_context(policy, tpl, title), jinja_env=env, autoescape=True)
+        tpl.render(_cover_context(policy, tpl, title), jinja_env=_JINJA, autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(f"{template}: unknown placeholder in the house-style template: {exc.message}") from None
     except JinjaTemplateError as exc:
@@ -85,7 +87,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     marker = _find_marker(doc)
     if marker is None:
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph")
-    body = build_body(doc, style_ids)
+    body = build_body(doc, house)
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
@@ -166,30 +168,102 @@ def _find_marker(doc: Any) -> Any:
 
 
 def open_template(template: Path) -> DocxTemplate:
-    template = Path(template)
+    """Return a fresh docxtpl template of ``template``, checked for what policygen needs.
+
+    The file is read and checked once per version (path, size and time of
+    change); each call then parses a fresh copy from memory, since rendering
+    changes the document.
+
+    Raises:
+        TemplateError: the template is missing, not a Word file, lacks a
+            required style or the ``{{p body }}`` paragraph.
+    """
+    return _HouseDocx(io.BytesIO(_checked_template(Path(template)).data))
+
+
+@dataclass(frozen=True)
+class HouseTemplate:
+    """A house-style template, read and checked once: its bytes, style ids and list numbering."""
+
+    data: bytes
+    style_ids: dict[str, str]  # style name -> style id
+    list_styles: dict[str, int]  # list style name -> its numbering definition
+
+
+def _checked_template(template: Path) -> HouseTemplate:
+    try:
+        stat = template.stat()
+    except OSError:
+        raise TemplateError(f"{template}: house-style template not found") from None
     if not template.is_file():
         raise TemplateError(f"{template}: house-style template not found")
+    return _check_template(template, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _check_template(template: Path, size: int, mtime_ns: int) -> HouseTemplate:
     try:
-        with zipfile.ZipFile(template) as archive:
+        data = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"{template}: not a Word document (no word/document.xml)")
-        tpl = DocxTemplate(str(template))
-        doc = tpl.get_docx()  # parse now, so a corrupt file fails here
+        doc = DocxTemplate(io.BytesIO(data)).get_docx()  # parse now, so a corrupt file fails here
     except TemplateError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateError(f"{template}: the house-style template is corrupt or not a .docx file ({exc})") from None
     except Exception as exc:  # lxml and docx parse errors
         raise TemplateError(f"{template}: the house-style template cannot be read ({type(exc).__name__}: {exc})") from None
-    names = {s.name for s in doc.styles}
-    missing = [name for name in REQUIRED_STYLES if name not in names]
+    styles = {s.name: s for s in doc.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in styles]
     if missing:
         raise TemplateError(f"{template}: the house-style template lacks the style(s) {', '.join(missing)} "
                             "(see docs/templates.md)")
     if not any(BODY_TAG.search(p.text) for p in doc.paragraphs):
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph for the policy "
                             "body (see docs/templates.md)")
-    return tpl
+    return HouseTemplate(data, {name: style.style_id for name, style in styles.items()},
+                            {name: oxml.style_num_id(styles[name]) for name in LIST_STYLES})
+
+
+class _HouseDocx(DocxTemplate):
+    """A docxtpl template whose preparation of each XML part is done once per process.
+
+    docxtpl rewrites every part with a dozen regular expressions and compiles
+    it as a Jinja template on each render; for the same house style the
+    result is the same every time, so both are kept (see :data:`_JINJA`).
+    """
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            if len(self._patched) > 64:
+                self._patched.clear()
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+
+class _CompilingOnce(SandboxedEnvironment):
+    """A sandboxed Jinja environment that compiles each distinct template text once."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_JINJA = _CompilingOnce()
 
 
 def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) -> dict[str, Any]:
@@ -237,15 +311,14 @@ def _literal(value: Any) -> Any:
 class _BodyWriter:
     """Builds the policy body as WordprocessingML text in the template's styles."""
 
-    def __init__(self, doc: Any, policy: Policy, style_ids: dict[str, str]):
+    def __init__(self, doc: Any, policy: Policy, template: HouseTemplate):
         self.doc = doc
         self.part = doc.part
         self.policy = policy
-        self.ids = style_ids
+        self.ids = template.style_ids
         self.out: list[str] = []
         self.bookmark = 0
-        self.list_styles = {name: oxml.style_num_id(doc.styles[name])
-                            for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2")}
+        self.list_styles = template.list_styles
 
     def write(self) -> str:
         self._contents()
