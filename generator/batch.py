@@ -1,9 +1,11 @@
 """Run a build over many schools: check them all, build the good ones, report.
 
 DOCX are rendered in this process; PDFs come from a pool of warm LibreOffice
-workers (``--jobs``, one thread each), so Python renders the next document
-while LibreOffice lays out the last. A school that fails does not stop the
-others; the summary lists every failure with its reason.
+workers (``--jobs``, one thread each). The workers start first, while the
+library and schools are read; then this thread renders DOCX ahead into a
+short queue, so a worker that finishes a PDF finds the next DOCX waiting
+instead of idling while Python renders it. A school that fails does not stop
+the others; the summary lists every failure with its reason.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from typing import Callable
 
 import click
 
-from generator.build import Job, Outcome, build_job, jobs_for
+from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_docx_and_pdf
 from generator.check import check_paths
-from generator.errors import ConverterError, Problem
+from generator.errors import PolicygenError, Problem
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
-from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, find_libreoffice
+from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, find_libreoffice
 
 Echo = Callable[..., None]
 
@@ -51,20 +53,21 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     ``office=True`` looks LibreOffice up; None means "not available".
     """
     started = time.monotonic()
-    library = load_library(library_dir)
-    template = template or DEFAULT_TEMPLATE
-    open_template(template)  # a broken template is one clear error, before any school
     if office is True:
         office = find_libreoffice() if (not formats or "pdf" in formats) else None
     want_pdf = "pdf" in formats or (not formats and office is not None)
     missing_office = office is None and ("pdf" in formats or not formats)
-    if missing_office:
-        echo(INSTALL_HINT, err=True)
-    pool = _Pool(office, min(jobs or os.cpu_count() or 1, len(paths))) if want_pdf and office else None
+    pool = WorkerPool(office, min(jobs or os.cpu_count() or 1, len(paths))) if want_pdf and office else None
     report = BuildReport()
+    todo: list[Job] = []
     try:
         if pool:
-            pool.warm_up()  # LibreOffice starts while the school files are checked
+            pool.warm_up()  # LibreOffice starts while the library and the school files are read
+        library = load_library(library_dir)
+        template = template or DEFAULT_TEMPLATE
+        open_template(template)  # a broken template is one clear error, before any school
+        if missing_office:
+            echo(INSTALL_HINT, err=True)
         good, problems = check_paths(library, paths)
         _report_problems(problems, report.failures, echo)
         todo = jobs_for(good, policy_id)
@@ -81,36 +84,6 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     report.seconds = time.monotonic() - started
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
-
-
-class _Pool:
-    """Warm LibreOffice workers, started in the background."""
-
-    def __init__(self, office: LibreOffice, size: int):
-        self.workers = [Worker(office) for _ in range(max(1, size))]
-        self._starting: list[threading.Thread] = []
-
-    def warm_up(self) -> None:
-        def start(worker: Worker) -> None:
-            try:
-                worker.start()
-            except ConverterError:
-                pass  # convert() tries again and reports the failure per document
-
-        self._starting = [threading.Thread(target=start, args=(w,), daemon=True) for w in self.workers]
-        for thread in self._starting:
-            thread.start()
-
-    def ready(self) -> None:
-        for thread in self._starting:
-            thread.join()
-
-    def stop(self) -> int:
-        """Stop every worker; return how many restarts they needed."""
-        self.ready()
-        for worker in self.workers:
-            worker.stop()
-        return sum(w.restarts for w in self.workers)
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
@@ -140,45 +113,69 @@ def _build_docx_only(library: Library, todo: list[Job], out_dir: Path, template:
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 
-def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: Path, pool: _Pool,
+def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: Path, pool: WorkerPool,
                     echo: Echo, report: BuildReport) -> None:
-    pending: queue.Queue[Job] = queue.Queue()
-    for job in todo:
-        pending.put(job)
+    rendered: queue.Queue[tuple[Job, bytes] | None] = queue.Queue(maxsize=2 * len(pool.workers))
     lock = threading.Lock()
-    pool.ready()
+
+    def record(outcome: Outcome) -> None:
+        with lock:
+            report.outcomes.append(outcome)
+            progress.done(_line(outcome))
 
     def serve(worker: Worker) -> None:
-        while True:
+        while (item := rendered.get()) is not None:
+            job, data = item
             try:
-                job = pending.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                outcome = build_job(library, job, out_dir, template, converter=worker)
+                outcome = Outcome(job, write_docx_and_pdf(out_dir, job, data, worker))
+            except PolicygenError as exc:
+                outcome = Outcome(job, error=str(exc))
             except Exception as exc:  # never lose the rest of the batch
                 outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
-            with lock:
-                report.outcomes.append(outcome)
-                progress.done(_line(outcome))
+            record(outcome)
 
     with _Progress(len(todo), echo) as progress:
+        pool.ready()
         threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers[:max(1, len(todo))]]
+        for thread in threads:
+            thread.start()
+        interrupted = True
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(timeout=0.5)
-        finally:
-            while not pending.empty():  # interrupted: let the threads run dry
+            for job in todo:
                 try:
-                    pending.get_nowait()
-                except queue.Empty:
-                    break
+                    data = render_job(library, job, template)
+                except PolicygenError as exc:
+                    record(Outcome(job, error=str(exc)))
+                    continue
+                _put(rendered, (job, data), threads)
+            interrupted = False
+        finally:
+            if interrupted:  # Ctrl-C or SIGTERM: drop what is queued, let the workers finish what they hold
+                _drain(rendered)
+            for _ in threads:
+                _put(rendered, None, threads)
             for thread in threads:
                 thread.join(timeout=120)
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
+
+
+def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -> None:
+    """Queue ``item`` for the workers, waiting while the queue is full (and they are alive)."""
+    while True:
+        try:
+            rendered.put(item, timeout=0.5)
+            return
+        except queue.Full:
+            if not any(t.is_alive() for t in threads):
+                return
+
+
+def _drain(rendered: queue.Queue) -> None:
+    while True:
+        try:
+            rendered.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _summarise(report: BuildReport, planned: int, out_dir: Path, echo: Echo) -> None:

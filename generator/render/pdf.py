@@ -244,3 +244,35 @@ def _kill_group(proc: subprocess.Popen) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
+
+
+class WorkerPool:
+    """Warm LibreOffice workers for a batch, started in the background."""
+
+    def __init__(self, office: LibreOffice, size: int):
+        self.workers = [Worker(office) for _ in range(max(1, size))]
+        self._starting: list[threading.Thread] = []
+
+    def warm_up(self) -> None:
+        """Start every worker in the background; :meth:`ready` waits for them."""
+        def start(worker: Worker) -> None:
+            try:
+                worker.start()
+            except ConverterError:
+                pass  # convert() tries again and reports the failure per document
+
+        self._starting = [threading.Thread(target=start, args=(w,), daemon=True) for w in self.workers]
+        for thread in self._starting:
+            thread.start()
+
+    def ready(self) -> None:
+        """Wait until every worker has started (or failed to)."""
+        for thread in self._starting:
+            thread.join()
+
+    def stop(self) -> int:
+        """Stop every worker; return how many restarts they needed."""
+        self.ready()
+        for worker in self.workers:
+            worker.stop()
+        return sum(w.restarts for w in self.workers)
