@@ -272,3 +272,22 @@ def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
         time.sleep(0.2)
     assert soffice_pids() - before == set()
     assert not list(tmp_path.glob("*/*.part*")) or sig == signal.SIGKILL
+
+
+def test_soffice_runs_with_tcmalloc(tmp_path: Path):
+    office = libreoffice()
+    assert office.preload, "make test installs libtcmalloc-minimal4; find_libreoffice should preload it"
+    with Worker(office) as worker:
+        group = os.getpgid(worker.pids[0])
+        mapped = {pid for pid in soffice_pids()
+                  if os.getpgid(pid) == group and "libtcmalloc_minimal" in Path(f"/proc/{pid}/maps").read_text()}
+        assert mapped, "no process of the worker has tcmalloc loaded"
+
+
+def test_the_system_allocator_can_be_kept(monkeypatch):
+    from generator.render.pdf import find_fast_malloc
+
+    monkeypatch.setenv("POLICYGEN_LO_MALLOC", "system")
+    assert find_fast_malloc() is None
+    monkeypatch.delenv("POLICYGEN_LO_MALLOC")
+    assert find_fast_malloc() == "libtcmalloc_minimal.so.4"

@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=()
 have_uno() { /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; }
-have_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+have_font() { fc-list 2>/dev/null | grep -i "$1" >/dev/null; }  # not grep -q: with pipefail, fc-list would die of SIGPIPE
 
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 have_uno || packages+=(python3-uno)
@@ -19,6 +19,8 @@ have_font "DejaVu Sans" || packages+=(fonts-dejavu-core)
 command -v pandoc >/dev/null 2>&1 || packages+=(pandoc)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || packages+=(fontconfig)
+# tcmalloc makes LibreOffice ~18% faster per document (docs/performance.md)
+ldconfig -p 2>/dev/null | grep 'libtcmalloc_minimal\.so\.4 ' >/dev/null || packages+=(tcmalloc)
 
 if [ ${#packages[@]} -eq 0 ]; then
   echo "system packages: all present"
@@ -38,7 +40,13 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
-echo "installing system packages: ${packages[*]}"
 $sudo apt-get update -qq
+for i in "${!packages[@]}"; do  # the library's package was renamed in Ubuntu 24.04
+  if [ "${packages[$i]}" = tcmalloc ]; then
+    packages[$i]=libtcmalloc-minimal4
+    apt-cache show libtcmalloc-minimal4t64 >/dev/null 2>&1 && packages[$i]=libtcmalloc-minimal4t64
+  fi
+done
+echo "installing system packages: ${packages[*]}"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 echo "system packages: installed"

@@ -11,6 +11,7 @@ module that knows about LibreOffice.
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import os
 import select
@@ -37,10 +38,22 @@ PYTHON_CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
 
 @dataclass(frozen=True)
 class LibreOffice:
-    """Where LibreOffice and a python that can import ``uno`` live."""
+    """Where LibreOffice and a python that can import ``uno`` live.
+
+    ``preload`` is a faster memory allocator to run soffice with (tcmalloc),
+    or None for the C library's own.
+    """
 
     soffice: str
     python: str
+    preload: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        """Return the environment to start soffice in."""
+        env = dict(os.environ)
+        if self.preload:
+            env["LD_PRELOAD"] = " ".join(filter(None, (self.preload, env.get("LD_PRELOAD"))))
+        return env
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +66,21 @@ def find_libreoffice() -> LibreOffice | None:
     for candidate in ((env_python,) if env_python else ()) + PYTHON_CANDIDATES:
         python = shutil.which(candidate)
         if python and _imports_uno(python):
-            return LibreOffice(soffice, python)
+            return LibreOffice(soffice, python, find_fast_malloc())
     return None
+
+
+def find_fast_malloc() -> str | None:
+    """Return the tcmalloc library to preload into soffice, or None.
+
+    LibreOffice spends about a tenth of its time in malloc and free; with
+    tcmalloc it converted the same documents with 18% less CPU and started
+    0.4 s sooner (docs/performance.md). ``POLICYGEN_LO_MALLOC=system`` keeps
+    the C library's allocator.
+    """
+    if os.environ.get("POLICYGEN_LO_MALLOC", "").lower() == "system":
+        return None
+    return ctypes.util.find_library("tcmalloc_minimal")
 
 
 def _imports_uno(python: str) -> bool:
@@ -96,7 +122,7 @@ class Worker:
              "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
              f"-env:UserInstallation={Path(self._profile).as_uri()}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            env=self.office.environment(), start_new_session=True)
         self._helper = subprocess.Popen(
             [self.office.python, str(WORKER_SCRIPT), pipe],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
