@@ -8,6 +8,8 @@ paragraphs, bullet and numbered lists (nested), bold, italic and links.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -35,8 +37,12 @@ class MarkdownProblem(Exception):
         self.message = message
 
 
+@lru_cache(maxsize=4096)
 def parse_markdown(text: str) -> tuple[Block, ...]:
     """Return the blocks of ``text``.
+
+    The result is immutable, so it is cached: most clause texts come out the
+    same for every school of a batch.
 
     Raises:
         MarkdownProblem: the text uses a Markdown feature a policy cannot hold.
