@@ -10,7 +10,6 @@ the others; the summary lists every failure with its reason.
 
 from __future__ import annotations
 
-import os
 import queue
 import sys
 import threading
@@ -26,7 +25,7 @@ from generator.check import check_paths
 from generator.errors import PolicygenError, Problem
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
-from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, find_libreoffice
+from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, start_pool
 
 Echo = Callable[..., None]
 
@@ -47,22 +46,20 @@ class BuildReport:
 
 def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
-              office: LibreOffice | None | bool = True) -> bool:
+              office: LibreOffice | None | bool = True,
+              started: tuple[LibreOffice | None, WorkerPool | None] | None = None) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
+    ``started`` is what :func:`start_pool` returned, when the caller started
+    the workers early; the build stops them when it ends.
     """
-    started = time.monotonic()
-    if office is True:
-        office = find_libreoffice() if (not formats or "pdf" in formats) else None
-    want_pdf = "pdf" in formats or (not formats and office is not None)
+    begun = time.monotonic()
+    office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
     missing_office = office is None and ("pdf" in formats or not formats)
-    pool = WorkerPool(office, min(jobs or os.cpu_count() or 1, len(paths))) if want_pdf and office else None
     report = BuildReport()
     todo: list[Job] = []
     try:
-        if pool:
-            pool.warm_up()  # LibreOffice starts while the library and the school files are read
         library = load_library(library_dir)
         template = template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
@@ -81,7 +78,7 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     finally:
         if pool:
             report.restarts = pool.stop()
-    report.seconds = time.monotonic() - started
+    report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
 

@@ -98,13 +98,22 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
           template: Path | None, jobs: int | None, library_dir: Path, schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
-    from generator.batch import run_build
-
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
+    # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
+    from generator.render.pdf import start_pool
+
+    started = start_pool(len(paths), set(formats), jobs)
+    try:
+        from generator.batch import run_build
+    except BaseException:  # interrupted while importing: run_build would have stopped them
+        if started[1]:
+            started[1].stop()
+        raise
+
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo)
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started)
     if not ok:
         raise SystemExit(1)
 
