@@ -237,6 +237,8 @@ def test_workers_are_recycled(tmp_path: Path, built):
     docx, _ = paths(out, "model-school")
     with Worker(libreoffice(), recycle_after=2) as worker:
         first_pids = worker.pids
+        first_group = {pid for pid in soffice_pids() if os.getpgid(pid) == os.getpgid(first_pids[0])}
+        assert any("soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text() for pid in first_group)
         for i in range(3):
             target = tmp_path / f"{i}.docx"
             target.write_bytes(docx.read_bytes())
@@ -244,6 +246,24 @@ def test_workers_are_recycled(tmp_path: Path, built):
         assert worker.restarts == 1 and worker.pids != first_pids
         assert all((tmp_path / f"{i}.pdf").exists() for i in range(3))
     assert all(not Path(f"/proc/{pid}").exists() for pid in first_pids)
+
+
+def test_stopping_a_worker_waits_until_soffice_bin_is_gone():
+    # a recycled worker must not start a new LibreOffice while the old one still holds its memory
+    for _ in range(3):
+        worker = Worker(libreoffice())
+        worker.start()
+        group = {pid for pid in soffice_pids() if os.getpgid(pid) == os.getpgid(worker.pids[0])}
+        assert any("soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text() for pid in group)
+        worker.stop()
+        assert not {pid for pid in group if _alive(pid)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
 
 
 def test_the_school_font_is_the_one_in_the_pdf(built):

@@ -193,7 +193,8 @@ class Worker:
                     raise ConverterError(f"LibreOffice failed twice on {docx.name}: {lost}; then {again}") from None
 
     def _convert_once(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
-        request = json.dumps({"docx": str(docx), "pdf": str(pdf)}) + "\n"
+        # LibreOffice takes file URLs, which must be absolute
+        request = json.dumps({"docx": str(docx.resolve()), "pdf": str(pdf.resolve())}) + "\n"
         try:
             assert self._helper is not None and self._helper.stdin is not None
             self._helper.stdin.write(request.encode())
@@ -270,6 +271,34 @@ def _kill_group(proc: subprocess.Popen) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
+    if pgid is not None:
+        _wait_until_gone(pgid)
+
+
+def _wait_until_gone(pgid: int, timeout: float = 5.0) -> None:
+    """Wait until no live process is left in group ``pgid``.
+
+    soffice.bin is oosplash's child, not ours, so it can outlive the wait
+    above by a moment; a recycled worker must not start its new LibreOffice
+    while the old one still holds its memory.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _live_members(pgid):
+        time.sleep(0.02)
+
+
+def _live_members(pgid: int) -> bool:
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 class WorkerPool:
