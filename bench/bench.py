@@ -90,6 +90,7 @@ class PeakMemory:
     def _sample(self) -> int:
         parents: dict[int, int] = {}
         rss: dict[int, int] = {}
+        names: dict[int, bytes] = {}
         marked: set[int] = set()
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -101,8 +102,9 @@ class PeakMemory:
                 parents[pid] = int(fields[1])
                 rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
                 with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                    if self.marker.encode() in handle.read():
-                        marked.add(pid)
+                    names[pid] = handle.read()
+                if self.marker.encode() in names[pid]:
+                    marked.add(pid)
             except (OSError, IndexError, ValueError):
                 continue
         tree = {self.root_pid} | marked
@@ -113,7 +115,11 @@ class PeakMemory:
                 if parent in tree and pid not in tree:
                     tree.add(pid)
                     changed = True
-        return sum(_pss(pid, rss.get(pid, 0)) for pid in tree)
+        # A child forked but not yet exec'd (soffice.bin runs paperconf and gpg once, on its first
+        # document) shares every page with its parent; reading the two at different instants of
+        # the fork would count those pages twice.
+        forks = {pid for pid in tree if parents.get(pid) in tree and names.get(pid) in (b"", names.get(parents[pid]))}
+        return sum(_pss(pid, rss.get(pid, 0)) for pid in tree - forks)
 
 
 def _pss(pid: int, fallback: int) -> int:
