@@ -144,7 +144,8 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
                 except PolicygenError as exc:
                     record(Outcome(job, error=str(exc)))
                     continue
-                _put(rendered, (job, data), threads)
+                if not _put(rendered, (job, data), threads):
+                    record(Outcome(job, error="no LibreOffice worker was left to convert it"))
             interrupted = False
         finally:
             if interrupted:  # Ctrl-C or SIGTERM: drop what is queued, let the workers finish what they hold
@@ -156,15 +157,15 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 
-def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -> None:
-    """Queue ``item`` for the workers, waiting while the queue is full (and they are alive)."""
+def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -> bool:
+    """Queue ``item`` for the workers, waiting while the queue is full; False when no worker is left."""
     while True:
         try:
             rendered.put(item, timeout=0.5)
-            return
+            return True
         except queue.Full:
             if not any(t.is_alive() for t in threads):
-                return
+                return False
 
 
 def _drain(rendered: queue.Queue) -> None:
