@@ -237,12 +237,7 @@ class _HouseDocx(DocxTemplate):
     _patched: dict[str, str] = {}
 
     def patch_xml(self, src_xml: str) -> str:
-        patched = self._patched.get(src_xml)
-        if patched is None:
-            if len(self._patched) > 64:
-                self._patched.clear()
-            patched = self._patched[src_xml] = super().patch_xml(src_xml)
-        return patched
+        return _remember(self._patched, src_xml, lambda: super(_HouseDocx, self).patch_xml(src_xml))
 
 
 class _CompilingOnce(SandboxedEnvironment):
@@ -255,15 +250,19 @@ class _CompilingOnce(SandboxedEnvironment):
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) > 64:
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
+        return _remember(self._compiled, source, lambda: super(_CompilingOnce, self).from_string(source))
 
 
 _JINJA = _CompilingOnce()
+
+
+def _remember(cache: dict[str, Any], key: str, make: Callable[[], Any], limit: int = 64) -> Any:
+    """Return ``cache[key]``, made by ``make()`` the first time; past ``limit`` entries the cache starts over."""
+    if key not in cache:
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = make()
+    return cache[key]
 
 
 def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) -> dict[str, Any]:
