@@ -20,7 +20,7 @@ from typing import Callable
 
 import click
 
-from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_docx_and_pdf
+from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import check_paths
 from generator.errors import PolicygenError, Problem
 from generator.library import Library, load_library
@@ -124,9 +124,7 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
         while (item := rendered.get()) is not None:
             job, data = item
             try:
-                outcome = Outcome(job, write_docx_and_pdf(out_dir, job, data, worker))
-            except PolicygenError as exc:
-                outcome = Outcome(job, error=str(exc))
+                outcome = write_job(out_dir, job, data, worker)
             except Exception as exc:  # never lose the rest of the batch
                 outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
             record(outcome)

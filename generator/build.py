@@ -110,8 +110,16 @@ def build_job(library: Library, job: Job, out_dir: Path, template: Path = DEFAUL
     """Build one job, catching its errors into the outcome so others can go on."""
     try:
         data = render_job(library, job, template)
+    except PolicygenError as exc:  # input and template errors
+        return Outcome(job, error=str(exc))
+    return write_job(out_dir, job, data, converter)
+
+
+def write_job(out_dir: Path, job: Job, data: bytes, converter: Converter | None = None) -> Outcome:
+    """Write a rendered job (and its PDF, given a converter), catching its errors into the outcome."""
+    try:
         files = (write_docx_and_pdf(out_dir, job, data, converter) if converter
                  else [write_docx(out_dir, job, data)])
         return Outcome(job, files)
-    except PolicygenError as exc:  # input, template, converter and output errors alike
+    except PolicygenError as exc:  # converter and output errors
         return Outcome(job, error=str(exc))
