@@ -99,14 +99,15 @@ class PeakMemory:
             try:
                 with open(f"/proc/{pid}/stat") as handle:
                     fields = handle.read().rsplit(")", 1)[1].split()
-                parents[pid] = int(fields[1])
-                rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
                 with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                    names[pid] = handle.read()
-                if self.marker.encode() in names[pid]:
-                    marked.add(pid)
+                    name = handle.read()
             except (OSError, IndexError, ValueError):
-                continue
+                continue  # gone while we read it: it holds nothing now
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            names[pid] = name
+            if self.marker.encode() in name:
+                marked.add(pid)
         tree = {self.root_pid} | marked
         changed = True
         while changed:
@@ -119,11 +120,18 @@ class PeakMemory:
         # document) shares every page with its parent; reading the two at different instants of
         # the fork would count those pages twice.
         forks = {pid for pid in tree if parents.get(pid) in tree and names.get(pid) in (b"", names.get(parents[pid]))}
-        return sum(_pss(pid, rss.get(pid, 0)) for pid in tree - forks)
+        return sum(_pss(pid, rss[pid]) for pid in tree - forks if pid in rss)
 
 
-def _pss(pid: int, fallback: int) -> int:
-    """Return the PSS of ``pid`` in bytes (its RSS where the kernel does not report PSS)."""
+def _pss(pid: int, rss: int) -> int:
+    """Return the PSS of ``pid`` in bytes: 0 once it has gone, its RSS where the kernel reports no PSS.
+
+    A process that exits between two reads must count for nothing: falling
+    back to its RSS from an earlier read would count a short-lived fork of
+    soffice.bin (whose RSS is its parent's) as a whole second LibreOffice.
+    """
+    if not _HAS_PSS:
+        return rss
     try:
         with open(f"/proc/{pid}/smaps_rollup") as handle:
             for line in handle:
@@ -131,7 +139,10 @@ def _pss(pid: int, fallback: int) -> int:
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return fallback
+    return 0
+
+
+_HAS_PSS = os.path.exists("/proc/self/smaps_rollup")
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT, memory: bool = False) -> tuple[float, int]:
