@@ -9,6 +9,10 @@ then measures, in one run:
 1. ``policygen build`` (DOCX and PDF, TOC filled in) with warm workers;
 2. one ``soffice --headless --convert-to pdf`` per file, on the same DOCX;
 3. one ``soffice`` call converting all the same DOCX files;
+
+interleaved in ``--rounds`` rounds, so that all three see the same stretch
+of a machine whose speed drifts (each round does 1, a 1/rounds share of 2,
+and 3; the build and 3 are reported as medians, 2 as the sum of its shares);
 4. the in-process time to build one school's DOCX;
 5. peak memory (PSS of policygen and every LibreOffice process it starts,
    in builds of their own: sampling would slow the timed one),
@@ -175,9 +179,11 @@ def policygen_build(schools_dir: Path, out: Path, jobs: int, fmt: list[str], mem
     return run_measured(cmd, memory=memory)
 
 
-def soffice_each(docx: list[Path], out: Path) -> float:
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+def soffice_each(docx: list[Path], out: Path, fresh: bool = True) -> float:
+    """Convert ``docx`` with one soffice per file; ``fresh=False`` keeps the profile of an earlier share."""
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
     profile = out / "profile"
     started = time.monotonic()
     for path in docx:
@@ -217,34 +223,52 @@ def docx_in_process(repeats: int = 30) -> dict[str, float]:
     return {"median_s": statistics.median(times), "best_s": min(times)}
 
 
+def split(items: list[Path], parts: int) -> list[list[Path]]:
+    """Return ``items`` cut into ``parts`` runs of nearly equal length, in order."""
+    size, extra = divmod(len(items), parts)
+    runs, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        runs.append(items[start:end])
+        start = end
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--memory-schools", type=int, default=400, help="second run for peak memory (0: skip)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds: each builds all N schools, converts 1/rounds of the files "
+                             "one soffice per file, and runs one soffice over all the files")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
-    n = args.schools
+    n, rounds = args.schools, max(1, args.rounds)
     schools_dir = OUT / "schools"
     make_schools(n, schools_dir)
-    results: dict[str, object] = {"schools": n, "jobs": args.jobs, "cores": os.cpu_count()}
+    results: dict[str, object] = {"schools": n, "jobs": args.jobs, "cores": os.cpu_count(), "rounds": rounds}
 
-    print(f"building {n} schools, DOCX + PDF with TOC, --jobs {args.jobs} …", flush=True)
-    ours_s, _ = policygen_build(schools_dir, OUT / "ours", args.jobs, ["docx", "pdf"])
-    docx = sorted((OUT / "ours").glob("*/*.docx"))
-    assert len(docx) == n, f"expected {n} DOCX, found {len(docx)}"
-    inputs = OUT / "inputs"
-    shutil.rmtree(inputs, ignore_errors=True)
-    inputs.mkdir()
-    for path in docx:
-        shutil.copy(path, inputs / path.name)
-    inputs_list = sorted(inputs.glob("*.docx"))
-
-    print("one soffice --convert-to pdf per file …", flush=True)
-    each_s = soffice_each(inputs_list, OUT / "each")
-    print("one soffice call for all files …", flush=True)
-    once_s = soffice_once(inputs_list, OUT / "once")
+    # The machine's speed drifts by 15-25% over minutes. So the three ways are interleaved in
+    # rounds, and each sees the same stretch of time: every round builds all N schools, converts
+    # a 1/rounds share of the files one soffice per file (the shares add up to every file once),
+    # and converts all the files in one soffice call.
+    ours: list[float] = []
+    each: list[float] = []
+    once: list[float] = []
+    inputs_list: list[Path] = []
+    for r in range(rounds):
+        print(f"round {r + 1}/{rounds}: building {n} schools, DOCX + PDF with TOC, --jobs {args.jobs} …", flush=True)
+        ours.append(policygen_build(schools_dir, OUT / "ours", args.jobs, ["docx", "pdf"])[0])
+        if not inputs_list:
+            inputs_list = copy_inputs(n)
+        share = split(inputs_list, rounds)[r]
+        print(f"round {r + 1}/{rounds}: one soffice --convert-to pdf per file, for {len(share)} files …", flush=True)
+        each.append(soffice_each(share, OUT / "each", fresh=r == 0))
+        print(f"round {r + 1}/{rounds}: one soffice call for all {n} files …", flush=True)
+        once.append(soffice_once(inputs_list, OUT / "once"))
+    ours_s, each_s, once_s = statistics.median(ours), sum(each), statistics.median(once)
     print("in-process DOCX build …", flush=True)
     one_docx = docx_in_process()
     print(f"building {n} schools again, for peak memory …", flush=True)
@@ -252,6 +276,7 @@ def main() -> None:
     shutil.rmtree(OUT / "ours-mem", ignore_errors=True)
 
     results.update({
+        "policygen_runs_s": ours, "soffice_each_shares_s": each, "soffice_once_runs_s": once,
         "policygen_s": ours_s, "policygen_docs_per_s": n / ours_s, "policygen_peak_mb": ours_peak / 2**20,
         "soffice_each_s": each_s, "soffice_each_docs_per_s": n / each_s,
         "soffice_once_s": once_s, "soffice_once_docs_per_s": n / once_s,
@@ -269,20 +294,36 @@ def main() -> None:
         shutil.rmtree(OUT / "ours-mem", ignore_errors=True)
 
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    runs = ", ".join(f"{s:.1f}" for s in ours)
     print()
-    print(f"| measure ({n} schools, {args.jobs} jobs) | seconds | documents/s |")
+    print(f"| measure ({n} schools, {args.jobs} jobs, {rounds} interleaved rounds) | seconds | documents/s |")
     print("| --- | ---: | ---: |")
-    print(f"| policygen build, DOCX + PDF, TOC filled | {ours_s:.1f} | {n / ours_s:.2f} |")
-    print(f"| one soffice --convert-to pdf per file | {each_s:.1f} | {n / each_s:.2f} |")
-    print(f"| one soffice for all files | {once_s:.1f} | {n / once_s:.2f} |")
+    print(f"| policygen build, DOCX + PDF, TOC filled (median of {runs}) | {ours_s:.1f} | {n / ours_s:.2f} |")
+    print(f"| one soffice --convert-to pdf per file (sum of shares {', '.join(f'{s:.1f}' for s in each)}) "
+          f"| {each_s:.1f} | {n / each_s:.2f} |")
+    print(f"| one soffice for all files (median of {', '.join(f'{s:.1f}' for s in once)}) "
+          f"| {once_s:.1f} | {n / once_s:.2f} |")
     print()
-    print(f"speed-up vs one soffice per file: {each_s / ours_s:.1f}x")
+    print(f"speed-up vs one soffice per file: {each_s / ours_s:.1f}x "
+          f"(against the slowest build: {each_s / max(ours):.1f}x)")
     print(f"speed-up vs one soffice for all:  {once_s / ours_s:.2f}x")
     print(f"peak memory, {n} schools: {ours_peak / 2**20:.0f} MiB")
     if args.memory_schools:
         print(f"peak memory, {args.memory_schools} schools: {results['memory_run_peak_mb']:.0f} MiB "
               f"(ratio {results['memory_ratio']:.2f})")
     print(f"one DOCX in process: median {one_docx['median_s'] * 1000:.0f} ms, best {one_docx['best_s'] * 1000:.0f} ms")
+
+
+def copy_inputs(n: int) -> list[Path]:
+    """Copy the built DOCX files into one folder, for the soffice baselines; return them in order."""
+    docx = sorted((OUT / "ours").glob("*/*.docx"))
+    assert len(docx) == n, f"expected {n} DOCX, found {len(docx)}"
+    inputs = OUT / "inputs"
+    shutil.rmtree(inputs, ignore_errors=True)
+    inputs.mkdir()
+    for path in docx:
+        shutil.copy(path, inputs / path.name)
+    return sorted(inputs.glob("*.docx"))
 
 
 if __name__ == "__main__":
