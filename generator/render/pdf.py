@@ -29,8 +29,10 @@ from pathlib import Path
 from generator.errors import ConverterError
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
+MACRO_NAME = "policygen_uno.py"  # uno_worker.py's name as a macro in the profile (uno_worker.MACRO_NAME)
 INSTALL_HINT = ("LibreOffice was not found, so only DOCX was written; for PDFs run `make setup` "
-                "(or: apt-get install libreoffice-writer-nogui python3-uno fonts-crosextra-carlito)")
+                "(or: apt-get install libreoffice-writer-nogui python3-uno libreoffice-script-provider-python "
+                "fonts-crosextra-carlito)")
 SOFFICE_CANDIDATES = ("soffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
                       "/opt/libreoffice/program/soffice")
 PYTHON_CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
@@ -95,8 +97,10 @@ class Worker:
     """One warm soffice plus its UNO helper, converting documents one at a time."""
 
     def __init__(self, office: LibreOffice, *, timeout: float = 60.0, recycle_after: int = 100,
-                 start_timeout: float = 90.0):
+                 start_timeout: float = 90.0, in_office: bool = True):
         self.office = office
+        self.want_in_office = in_office
+        self.in_office = False  # whether the conversion runs as a macro inside soffice (see uno_worker)
         self.timeout = timeout
         self.recycle_after = recycle_after
         self.start_timeout = start_timeout
@@ -116,6 +120,10 @@ class Worker:
             ConverterError: LibreOffice did not come up in time.
         """
         self._profile = tempfile.mkdtemp(prefix="policygen-lo-")
+        if self.want_in_office:  # the worker script doubles as a macro, run inside soffice
+            macros = Path(self._profile, "user", "Scripts", "python")
+            macros.mkdir(parents=True)
+            shutil.copyfile(WORKER_SCRIPT, macros / MACRO_NAME)
         pipe = f"policygen-{uuid.uuid4().hex}"
         self._soffice = subprocess.Popen(
             [self.office.soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
@@ -133,6 +141,7 @@ class Worker:
         if not answer or not answer.get("ready"):
             self.stop()
             raise ConverterError("LibreOffice did not start (no answer from its UNO connection)")
+        self.in_office = bool(answer.get("in_office"))
 
     def stop(self) -> None:
         """Stop the helper and soffice, with their process groups, and remove the profile."""

@@ -9,6 +9,15 @@ as laid out: ``{"ok": true, "toc": [[title, page], ...]}``, or
 its own DOCX, so the DOCX and the PDF carry the same contents page without
 LibreOffice re-saving (and restyling) the Word file.
 
+The same file is also a Python macro. policygen copies it into the worker's
+LibreOffice profile (``user/Scripts/python``), and, where LibreOffice's
+Python script provider is installed, this helper runs :func:`convert` inside
+soffice with one remote call per document (:func:`convert_in_office`).
+Driven from here instead, the same steps take some 15 remote calls and many
+more behind them (pyuno introspects every new object over the pipe), which
+cost about 13 CPU-ms a document (docs/performance.md). Without the script
+provider the helper drives :func:`convert` remotely, as before.
+
 This file must not import anything from policygen: the project's virtualenv
 cannot import ``uno``, and this interpreter does not have the project.
 """
@@ -93,13 +102,61 @@ def convert(desktop, docx, pdf):
         doc.close(True)
 
 
+class OfficeError(Exception):
+    """LibreOffice could not convert a document; it is still running."""
+
+
+MACRO_NAME = "policygen_uno.py"  # the name policygen gives this file in the profile
+MACRO_URI = "vnd.sun.star.script:%s$convert_in_office?language=Python&location=user" % MACRO_NAME
+
+
+def convert_in_office(docx, pdf):
+    """The macro: run :func:`convert` inside soffice; return its answer as a JSON string.
+
+    A failure comes back as ``{"error": ...}`` rather than raised: LibreOffice
+    would wrap it in a RuntimeException, which reads like a lost office.
+    """
+    try:
+        return json.dumps({"toc": convert(XSCRIPTCONTEXT.getDesktop(), docx, pdf)})  # noqa: F821 (set by LibreOffice)
+    except Exception as exc:
+        return json.dumps({"error": "%s: %s" % (type(exc).__name__, exc)})
+
+
+g_exportedScripts = (convert_in_office,)
+
+
+def find_macro(pipe_name):
+    """Return the in-office macro, or None where LibreOffice cannot run Python macros."""
+    import uno
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe_name)
+    try:
+        factory = ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.script.provider.MasterScriptProviderFactory", ctx)
+        return factory.createScriptProvider("").getScript(MACRO_URI)
+    except Exception:  # no Python script provider, or no macro in the profile
+        return None
+
+
 def main():
     pipe_name = sys.argv[1]
     desktop = connect(pipe_name)
+    macro = find_macro(pipe_name)
+
+    def run(docx, pdf):
+        if macro is None:
+            return convert(desktop, docx, pdf)
+        answer = json.loads(macro.invoke((docx, pdf), (), ())[0])
+        if "error" in answer:
+            raise OfficeError(answer["error"])
+        return answer["toc"]
+
     try:
-        sys.stdout.write(json.dumps({"ready": True}) + "\n")
+        sys.stdout.write(json.dumps({"ready": True, "in_office": macro is not None}) + "\n")
         sys.stdout.flush()
-        serve(desktop)
+        serve(run)
     finally:
         # stdin closed or stdout gone: policygen is done, or died. Take LibreOffice down too.
         try:
@@ -108,18 +165,19 @@ def main():
             pass
 
 
-def serve(desktop):
+def serve(run):
     for line in sys.stdin:
         line = line.strip()
         if not line:
             continue
         request = json.loads(line)
         try:
-            answer = {"ok": True, "toc": convert(desktop, request["docx"], request["pdf"])}
+            answer = {"ok": True, "toc": run(request["docx"], request["pdf"])}
         except Exception as exc:  # report, keep serving unless the office is gone
             name = type(exc).__name__
             lost = name in ("DisposedException", "RuntimeException") or "bridge" in str(exc).lower()
-            answer = {"ok": False, "lost": lost, "error": "%s: %s" % (name, exc)}
+            error = str(exc) if isinstance(exc, OfficeError) else "%s: %s" % (name, exc)
+            answer = {"ok": False, "lost": lost, "error": error}
         try:
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
