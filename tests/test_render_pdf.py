@@ -345,3 +345,31 @@ def test_a_document_libreoffice_cannot_read_fails_alone(tmp_path: Path, built, i
         worker.convert(good, tmp_path / "good.pdf")
         assert worker.restarts == 0, "a document LibreOffice rejects is not a lost LibreOffice"
     assert (tmp_path / "good.pdf").stat().st_size > 10_000
+
+
+def test_the_worker_profile_turns_off_what_a_converter_does_not_need():
+    # word completion and spell checking run in Writer's idle loop; each setting must name a real
+    # boolean in the installed LibreOffice's configuration schema, or LibreOffice ignores it silently
+    import xml.etree.ElementTree as ET
+
+    from generator.render.pdf import SETTINGS
+
+    oor = "{http://openoffice.org/2001/registry}"
+    program = Path(os.path.realpath(libreoffice().soffice)).parent
+    schemas = {}
+    for xcd in (program.parent / "share" / "registry").glob("*.xcd"):
+        for schema in ET.parse(xcd).getroot().iter(f"{oor}component-schema"):
+            schemas[f"/{schema.get(f'{oor}package')}.{schema.get(f'{oor}name')}"] = schema
+    for path, name, value in SETTINGS:
+        component, *groups = path.split("/")[1:]
+        node = schemas[f"/{component}"].find("component")
+        for group in groups:
+            node = next(g for g in node if g.get(f"{oor}name") == group)
+        prop = next(p for p in node if p.get(f"{oor}name") == name)
+        assert prop.get(f"{oor}type") == "xs:boolean" and value in ("true", "false")
+
+    with Worker(libreoffice()) as worker:
+        written = Path(worker._profile, "user", "registrymodifications.xcu")
+        items = ET.parse(written).getroot()
+        # LibreOffice has started on them and kept them
+        assert {(i.get(f"{oor}path"), i[0].get(f"{oor}name"), i[0][0].text) for i in items} >= set(SETTINGS)
