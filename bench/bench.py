@@ -1,7 +1,7 @@
 """Benchmark batch builds against plain LibreOffice conversion.
 
     make bench                         # 100 synthetic schools, plus a 400-school memory run
-    make bench BENCH_ARGS="--schools 20 --memory-schools 0"
+    make bench BENCH_ARGS="--schools 20 --memory-schools 0 --rounds 1"
 
 It writes N synthetic schools (copies of the five examples under new names),
 then measures, in one run:
