@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
+from docx.styles.style import StyleFactory
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -91,7 +92,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
-    _apply_brand(doc, policy)
+    _apply_brand(doc, policy, house.style_ids)
     _set_properties(doc, policy, title)
     for shape in doc.inline_shapes:
         oxml.set_alt_text(shape, policy.brand.logo_alt)
@@ -434,20 +435,28 @@ def _anchor(section: Section) -> str:
     return f"_Toc_{section.id.replace('-', '_')}"
 
 
-def _apply_brand(doc: Any, policy: Policy) -> None:
+def _apply_brand(doc: Any, policy: Policy, style_ids: dict[str, str]) -> None:
     brand = policy.brand
     primary = RGBColor.from_string(brand.primary.lstrip("#"))
     accent = RGBColor.from_string(brand.accent.lstrip("#"))
-    names = {s.name for s in doc.styles}
+    # python-docx finds a style by name with an XPath query over every style, and listing the
+    # names wraps every style; the template's ids are known, so index the elements by id once
+    elements = {el.get(_STYLE_ID): el for el in doc.styles.element.iterchildren(_STYLE_TAG)}
+    styles = {name: StyleFactory(elements[style_ids[name]]) for name in _BRANDED
+              if style_ids.get(name) in elements}
     oxml.set_default_font(doc.styles.element, brand.font)
     for name in BRANDED_FONT_STYLES:
-        if name in names:
-            oxml.set_style_font(doc.styles[name], brand.font)
+        if name in styles:
+            oxml.set_style_font(styles[name], brand.font)
     for name in PRIMARY_COLOUR_STYLES:
-        if name in names:
-            doc.styles[name].font.color.rgb = primary
-    if "Subtitle" in names:
-        doc.styles["Subtitle"].font.color.rgb = accent
+        if name in styles:
+            styles[name].font.color.rgb = primary
+    if "Subtitle" in styles:
+        styles["Subtitle"].font.color.rgb = accent
+
+
+_STYLE_TAG, _STYLE_ID = qn("w:style"), qn("w:styleId")
+_BRANDED = frozenset(BRANDED_FONT_STYLES + PRIMARY_COLOUR_STYLES + ("Subtitle",))
 
 
 def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
