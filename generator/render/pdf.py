@@ -27,9 +27,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import ConverterError
+from generator.render.uno_worker import MACRO_NAME  # the worker script's name as a macro in the profile
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
-MACRO_NAME = "policygen_uno.py"  # uno_worker.py's name as a macro in the profile (uno_worker.MACRO_NAME)
 INSTALL_HINT = ("LibreOffice was not found, so only DOCX was written; for PDFs run `make setup` "
                 "(or: apt-get install libreoffice-writer-nogui python3-uno libreoffice-script-provider-python "
                 "fonts-crosextra-carlito)")
