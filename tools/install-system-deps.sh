@@ -26,7 +26,7 @@ have_font "DejaVu Sans" || packages+=(fonts-dejavu-core)
 command -v pandoc >/dev/null 2>&1 || packages+=(pandoc)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || packages+=(fontconfig)
-# tcmalloc makes LibreOffice ~18% faster per document (docs/performance.md)
+# tcmalloc takes ~12% off LibreOffice's CPU for a build (docs/performance.md)
 ldconfig -p 2>/dev/null | grep 'libtcmalloc_minimal\.so\.4 ' >/dev/null || packages+=(tcmalloc)
 
 if [ ${#packages[@]} -eq 0 ]; then
