@@ -77,8 +77,8 @@ def find_fast_malloc() -> str | None:
 
     LibreOffice spends about a tenth of its time in malloc and free; with
     tcmalloc it took 8% less CPU a document, started 0.4 s sooner, and a
-    whole build took about 12% less CPU (docs/performance.md). ``POLICYGEN_LO_MALLOC=system`` keeps
-    the C library's allocator.
+    whole build took about 12% less CPU (docs/performance.md).
+    ``POLICYGEN_LO_MALLOC=system`` keeps the C library's allocator.
     """
     if os.environ.get("POLICYGEN_LO_MALLOC", "").lower() == "system":
         return None
@@ -94,7 +94,14 @@ def _imports_uno(python: str) -> bool:
 
 
 class Worker:
-    """One warm soffice plus its UNO helper, converting documents one at a time."""
+    """One warm soffice plus its UNO helper, converting documents one at a time.
+
+    Each worker has a fresh LibreOffice profile. ``in_office`` puts the
+    worker script in it as a macro, so the steps run inside soffice where
+    LibreOffice can run Python macros (:attr:`in_office` says whether they
+    do); ``quiet_idle`` writes :data:`SETTINGS` into it. Both are on unless
+    a test or a measurement turns them off.
+    """
 
     def __init__(self, office: LibreOffice, *, timeout: float = 60.0, recycle_after: int = 100,
                  start_timeout: float = 90.0, in_office: bool = True, quiet_idle: bool = True):
@@ -265,8 +272,8 @@ SETTINGS = (
 
 def _write_settings(profile: Path) -> None:
     """Write :data:`SETTINGS` as the user settings of a new LibreOffice profile."""
-    items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
-                    for path, name, value in SETTINGS)
+    items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+                    f'<value>{value}</value></prop></item>\n' for path, name, value in SETTINGS)
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(

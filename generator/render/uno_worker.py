@@ -13,10 +13,10 @@ The same file is also a Python macro. policygen copies it into the worker's
 LibreOffice profile (``user/Scripts/python``), and, where LibreOffice's
 Python script provider is installed, this helper runs :func:`convert` inside
 soffice with one remote call per document (:func:`convert_in_office`).
-Driven from here instead, the same steps take some 15 remote calls and many
-more behind them (pyuno introspects every new object over the pipe), which
-cost about 13 CPU-ms a document (docs/performance.md). Without the script
-provider the helper drives :func:`convert` remotely, as before.
+Driven from here instead, the same steps take some 15 remote calls, with
+far more pipe traffic behind them, which cost about 13 CPU-ms a document
+(docs/performance.md). Without the script provider the helper drives
+:func:`convert` remotely, as before.
 
 This file must not import anything from policygen: the project's virtualenv
 cannot import ``uno``, and this interpreter does not have the project.
@@ -28,6 +28,7 @@ import time
 
 
 def connect(pipe_name, deadline_s=60.0):
+    """Return the component context of the soffice listening on ``pipe_name``, waiting for it to listen."""
     import uno
 
     local = uno.getComponentContext()
@@ -36,8 +37,7 @@ def connect(pipe_name, deadline_s=60.0):
     start = time.monotonic()
     while True:
         try:
-            ctx = resolver.resolve(url)
-            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            return resolver.resolve(url)
         except Exception:
             if time.monotonic() - start > deadline_s:
                 raise
@@ -125,13 +125,8 @@ def convert_in_office(docx, pdf):
 g_exportedScripts = (convert_in_office,)
 
 
-def find_macro(pipe_name):
+def find_macro(ctx):
     """Return the in-office macro, or None where LibreOffice cannot run Python macros."""
-    import uno
-
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe_name)
     try:
         factory = ctx.ServiceManager.createInstanceWithContext(
             "com.sun.star.script.provider.MasterScriptProviderFactory", ctx)
@@ -141,9 +136,9 @@ def find_macro(pipe_name):
 
 
 def main():
-    pipe_name = sys.argv[1]
-    desktop = connect(pipe_name)
-    macro = find_macro(pipe_name)
+    ctx = connect(sys.argv[1])
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    macro = find_macro(ctx)
 
     def run(docx, pdf):
         if macro is None:
