@@ -9,14 +9,15 @@ then measures, in one run:
 1. ``policygen build`` (DOCX and PDF, TOC filled in) with warm workers;
 2. one ``soffice --headless --convert-to pdf`` per file, on the same DOCX;
 3. one ``soffice`` call converting all the same DOCX files;
-
-interleaved in ``--rounds`` rounds, so that all three see the same stretch
-of a machine whose speed drifts (each round does 1, a 1/rounds share of 2,
-and 3; the build and 3 are reported as medians, 2 as the sum of its shares);
 4. the in-process time to build one school's DOCX;
 5. peak memory (PSS of policygen and every LibreOffice process it starts,
    in builds of their own: sampling would slow the timed one),
    for N schools and for ``--memory-schools`` schools.
+
+1-3 are interleaved in ``--rounds`` rounds, so that all three see the same
+stretch of a machine whose speed drifts: each round does 1, a 1/rounds share
+of 2, and 3. The build and 3 are reported as medians, 2 as the sum of its
+shares.
 
 Results are printed and saved to bench/out/results.json.
 """
