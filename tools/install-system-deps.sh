@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install what policygen needs from the operating system: LibreOffice with its
 # UNO bridge and Python macro support (for PDF and the table of contents), the
-# fonts the house style names (or metric-compatible ones), pandoc and poppler (used by the tests to
-# read documents back as a third party would). Debian/Ubuntu only; elsewhere
-# it says what is missing and carries on (policygen then writes DOCX only).
+# fonts the house style names (or metric-compatible ones), pandoc and poppler
+# (used by the tests to read documents back as a third party would).
+# Debian/Ubuntu only; elsewhere it says what is missing and carries on
+# (policygen then writes DOCX only).
 set -euo pipefail
 
 packages=()
