@@ -334,12 +334,12 @@ def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any) ->
 
 def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
     """Return the problems of one piece of clause text: syntax, names, Markdown."""
-    line0, col0 = source.locate(loc)
-    block = _is_block_scalar(source, loc)
 
     def at(line: int, message: str) -> Problem:
+        # located only for a problem: locating parses the file's round-trip tree
+        line0, col0 = source.locate(loc)
         # block scalars start on the next line; plain ones on the key's line
-        if block:
+        if _is_block_scalar(source, line0, col0):
             return Problem(source.path, line0 + line, col0 if line0 == 0 else 1, message)
         return Problem(source.path, line0, col0, message)
 
@@ -361,8 +361,7 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
     return problems
 
 
-def _is_block_scalar(source: Source, loc: Loc) -> bool:
-    line, col = source.locate(loc)
+def _is_block_scalar(source: Source, line: int, col: int) -> bool:
     return source.line(line)[col - 1 : col].strip() in ("|", ">")
 
 
