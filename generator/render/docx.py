@@ -71,7 +71,8 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     """Return a .docx: ``policy``'s cover from ``template``, and the body ``build_body`` writes.
 
     ``build_body(doc, template)`` returns the body as WordprocessingML text
-    in the template's styles (``template.style_ids`` maps names to ids). ``title`` replaces the policy title on the cover.
+    in the template's styles (``template.style_ids`` maps names to ids).
+    ``title`` replaces the policy title on the cover.
 
     Raises:
         TemplateError: as for :func:`render_docx`.

@@ -24,7 +24,8 @@ def render_redline(policy: Policy, old: Snapshot, new: Snapshot, today: date,
     """Return a .docx showing ``old`` → ``new`` as tracked changes."""
     revision = wml.Revision(author, f"{today.isoformat()}T00:00:00Z")
     title = f"{policy.title}: changes since version {old.version}"
-    return compose_docx(policy, template, lambda doc, house: _Redline(house.style_ids, revision, old, new).write(), title=title)
+    return compose_docx(policy, template, lambda doc, house: _Redline(house.style_ids, revision, old, new).write(),
+                        title=title)
 
 
 class _Redline:
