@@ -12,7 +12,7 @@ import pytest
 from generator.cli import main
 
 from bad_input_cases import LIBRARY_CASES, SCHOOL_CASES
-from conftest import ROOT
+from conftest import LIBRARY_DIR, ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bad-input"
 
@@ -66,7 +66,7 @@ def write_case(folder: Path, edits) -> Path:
 
 def test_the_base_school_is_valid(case_dir: Path, capsys):
     write_case(case_dir, [])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err) == (0, "")
     assert out.startswith("ok: the library and 1 school file(s) checked")
 
@@ -79,7 +79,7 @@ def test_corpus_is_large_enough():
 def test_bad_school_file(case_dir: Path, capsys, case_id, edits, expected):
     write_case(case_dir, edits)
     before = snapshot(case_dir / "output")
-    library = str(ROOT / "clauses")
+    library = str(LIBRARY_DIR)
 
     code, out, err = run_cli(["check", "school.yaml", "--library-dir", library], capsys)
     assert code == 1
@@ -96,7 +96,7 @@ def test_bad_school_file(case_dir: Path, capsys, case_id, edits, expected):
 
 @pytest.mark.parametrize("case_id, target, edits, expected", LIBRARY_CASES, ids=[c[0] for c in LIBRARY_CASES])
 def test_bad_library(case_dir: Path, capsys, case_id, target, edits, expected):
-    shutil.copytree(ROOT / "clauses", case_dir / "clauses")
+    shutil.copytree(LIBRARY_DIR, case_dir / "clauses")
     path = case_dir / "clauses" / "social-media" / target
     if isinstance(edits, str):
         path.write_text(edits)
@@ -131,7 +131,7 @@ def test_bad_template_is_one_line(case_dir: Path, capsys, content, expected):
         (case_dir / "bad.docx").write_bytes(content)
     before = snapshot(case_dir / "output")
     code, out, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "bad.docx",
-                              "--library-dir", str(ROOT / "clauses")], capsys)
+                              "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err.splitlines()) == (1, [expected])
     assert snapshot(case_dir / "output") == before
 
@@ -145,7 +145,7 @@ def test_template_without_a_required_style(case_dir: Path, capsys):
     doc.save(case_dir / "nostyle.docx")
     write_case(case_dir, [])
     code, _, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "nostyle.docx",
-                            "--library-dir", str(ROOT / "clauses")], capsys)
+                            "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err.splitlines()) == (1, [
         "error: nostyle.docx: the house-style template lacks the style(s) Table Label (see docs/templates.md)"])
 
@@ -166,7 +166,7 @@ def test_usage_errors_exit_2(case_dir: Path, capsys, args, message):
 
 def test_debug_shows_the_traceback(case_dir: Path, capsys):
     write_case(case_dir, [("type: school", "type: college")])
-    code, _, err = run_cli(["--debug", "dump", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, err = run_cli(["--debug", "dump", "school.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert code == 1
     assert "Traceback" in err
     assert err.rstrip().endswith("school.yaml:2:7: type: must be one of 'school', 'federation', 'academy', "
@@ -174,23 +174,23 @@ def test_debug_shows_the_traceback(case_dir: Path, capsys):
 
 
 def test_missing_school_file(case_dir: Path, capsys):
-    code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err.splitlines()) == (1, ["nowhere.yaml:0:0: file not found"])
 
 
 def test_a_font_that_is_not_installed_is_a_warning(case_dir: Path, capsys):
     write_case(case_dir, [("font: Carlito", "font: Carlitto")])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert code == 0
     assert err.splitlines() == ["school.yaml:7:9: warning: font 'Carlitto' is not installed (did you mean 'carlito'?); "
                                 "LibreOffice will substitute another in the PDF (see docs/templates.md)"]
-    code, _, _ = run_cli(["check", "--strict", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, _ = run_cli(["check", "--strict", "school.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert code == 1
 
 
 def test_metric_compatible_fonts_are_accepted(case_dir: Path, capsys):
     write_case(case_dir, [("font: Carlito", "font: Calibri")])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err) == (0, "")
 
 
@@ -204,7 +204,7 @@ def test_template_without_the_body_placeholder(case_dir: Path, capsys):
     doc.save(case_dir / "nobody.docx")
     write_case(case_dir, [])
     code, _, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "nobody.docx",
-                            "--library-dir", str(ROOT / "clauses")], capsys)
+                            "--library-dir", str(LIBRARY_DIR)], capsys)
     assert (code, err.splitlines()) == (1, [
         "error: nobody.docx: the house-style template has no {{p body }} paragraph for the policy body "
         "(see docs/templates.md)"])
