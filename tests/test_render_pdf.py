@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -31,8 +32,10 @@ def libreoffice():
 
 
 def soffice_pids() -> set[int]:
+    """Return LibreOffice processes whose profile lies under this run's temp folder (not other users')."""
     out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return {int(line.split()[0]) for line in out.splitlines()[1:] if "policygen-lo-" in line}
+    mine = f"file://{os.path.realpath(tempfile.gettempdir())}/"
+    return {int(line.split()[0]) for line in out.splitlines()[1:] if "policygen-lo-" in line and mine in line}
 
 
 @pytest.fixture(scope="module")
