@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from generator.context import sample_context, unknown_placeholder
 from generator.errors import InputError, Problem
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.source import Loc, Source, load_source
@@ -121,26 +122,34 @@ class PolicySpec(Strict):
     appendices: list[AppendixSpec] = Field(default_factory=list)
 
 
+FORM_ROW_KINDS = ("heading", "field", "tick", "sign", "signatories")
+
+
 class FormRowSpec(Strict):
-    """One row of a form: exactly one of heading, field, tick or sign."""
+    """One row of a form: exactly one of heading, field, tick, sign or signatories.
+
+    ``signatories: approving-body`` prints one signature block per signatory
+    of the school's approving body (see generator/governance.py).
+    """
 
     heading: str | None = None
     field: str | None = None
     tick: str | None = None
     sign: str | None = None
+    signatories: Literal["approving-body"] | None = None
     statement: str = ""
     name: str = ""
 
     @model_validator(mode="after")
     def _one_kind(self) -> "FormRowSpec":
-        kinds = [k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None]
+        kinds = [k for k in FORM_ROW_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a form row has exactly one of 'heading', 'field', 'tick' or 'sign'")
+            raise ValueError("a form row has exactly one of 'heading', 'field', 'tick', 'sign' or 'signatories'")
         return self
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None)
+        return next(k for k in FORM_ROW_KINDS if getattr(self, k) is not None)
 
     @property
     def label(self) -> str:
@@ -188,16 +197,6 @@ class Library:
 
     def policy(self, policy_id: str) -> PolicyLibrary:
         return self.policies[policy_id]
-
-
-# Names a clause template may read. ``school.people.<role>`` may be any role;
-# whether a school defines it is checked per school.
-SCHOOL_FIELDS = {
-    "name", "short_name", "type", "local_authority", "trust", "hr_service",
-    "employer", "motto", "people", "governing_body", "website",
-}
-POLICY_FIELDS = {"title", "related_policies", "contacts"}
-PERSON_FIELDS = {"name", "title", "email", "phone"}
 
 
 def load_library(root: Path) -> Library:
@@ -348,7 +347,7 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
         return [at(syntax.line, syntax.message)]
     problems: list[Problem] = []
     for path, line in placeholder_paths(text):
-        message = _unknown_placeholder(path)
+        message = unknown_placeholder(path)
         if message:
             problems.append(at(line, message))
     if not problems:
@@ -363,39 +362,6 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
 
 def _is_block_scalar(source: Source, line: int, col: int) -> bool:
     return source.line(line)[col - 1 : col].strip() in ("|", ">")
-
-
-def _unknown_placeholder(path: tuple[str, ...]) -> str | None:
-    root = path[0]
-    if root == "school":
-        if len(path) > 1 and path[1] not in SCHOOL_FIELDS:
-            return f"unknown placeholder 'school.{path[1]}'{suggest(path[1], SCHOOL_FIELDS)}; school data has: {', '.join(sorted(SCHOOL_FIELDS))}"
-        if len(path) > 3 and path[1] == "people" and path[3] not in PERSON_FIELDS:
-            return f"unknown placeholder '{'.'.join(path)}': a person has {', '.join(sorted(PERSON_FIELDS))}"
-        return None
-    if root == "policy":
-        if len(path) > 1 and path[1] not in POLICY_FIELDS:
-            return f"unknown placeholder 'policy.{path[1]}'{suggest(path[1], POLICY_FIELDS)}; policy data has: {', '.join(sorted(POLICY_FIELDS))}"
-        return None
-    if root in ("loop", "range", "true", "false", "none"):
-        return None
-    return f"unknown placeholder {root!r}{suggest(root, ['school', 'policy'])}; clause text can read 'school' and 'policy'"
-
-
-def sample_context() -> dict[str, Any]:
-    """Return a context with every school field filled, for trial renders."""
-
-    class Anything(dict):
-        def __getattr__(self, name: str) -> Any:
-            return Anything(name=name, title=name, email=name, phone=name)
-
-        def __str__(self) -> str:
-            return "sample"
-
-    school = Anything({f: "sample" for f in SCHOOL_FIELDS})
-    school["people"] = Anything()
-    policy = {"title": "sample", "related_policies": ["sample"], "contacts": [Anything(name="sample", details="sample")]}
-    return {"school": school, "policy": policy}
 
 
 __all__ = ["Library", "PolicyLibrary", "ClauseSpec", "FormSpec", "load_library", "escape_markdown"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
+from generator.governance import approving_body, body_title, signatories
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.model import (
@@ -20,19 +22,6 @@ from generator.templating import RenderFailure, render_text
 from generator.validate import suggest
 
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def text_context(school_file: SchoolFile, policy_id: str, title: str) -> dict[str, Any]:
-    """Return what clause templates see: ``school`` and ``policy``."""
-    choices = school_file.school.policies.get(policy_id)
-    return {
-        "school": school_file.school,
-        "policy": {
-            "title": title,
-            "related_policies": list(choices.related_policies) if choices else [],
-            "contacts": list(choices.contacts) if choices else [],
-        },
-    }
 
 
 def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
@@ -135,7 +124,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         if any(chosen.get(cid) != want for cid, want in appendix.when.items()):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
-        form = _form(lib, appendix.form, context, problems) if appendix.form else None
+        form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
         rows = (changes if changes is not None else default_changes(governance)) if appendix.table_of_changes else None
         if not drafts and form is None and rows is None:
             continue
@@ -144,7 +133,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(appendix.id, tag, appendix.title, _numbered(drafts, tag),
                                 appendix=True, form=form, changes=rows))
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))
     school = school_file.school
     return Policy(
         policy_id=policy_id,
@@ -184,7 +173,8 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
         if clause.kind == "choice":
             variant = str(value)
             src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
-            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems)
+            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems,
+                             f"clause '{clause.title}'")
             out.append(Clause(clause_id, "", clause.title, clause.kind, variant, blocks))
         elif clause.kind == "local":
             if isinstance(value, str):
@@ -193,7 +183,7 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
                 out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks, origin="school"))
         elif value:
             src, loc = lib.locate_clause(clause_id, "text")
-            blocks = _blocks(clause.text, context, src, loc, school_file, problems)
+            blocks = _blocks(clause.text, context, src, loc, school_file, problems, f"clause '{clause.title}'")
             out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks))
         out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
     out.extend(_additions_after(lib, school_file, section_id, None, problems))
@@ -228,8 +218,25 @@ def _addition_problems(lib: PolicyLibrary, school_file: SchoolFile) -> list[Prob
     return problems
 
 
+def _fillable(text: str, context: dict[str, Any], school_file: SchoolFile, where: str,
+              problems: list[Problem]) -> bool:
+    """Return whether this school can fill every placeholder of ``text``; if not, say so at its file."""
+    return _fillable_paths(placeholders(text), context, school_file, where, problems)
+
+
+def _fillable_paths(paths: list[tuple[str, ...]], context: dict[str, Any], school_file: SchoolFile, where: str,
+                    problems: list[Problem]) -> bool:
+    missing = school_problems(school_file, context["policy"]["title"], paths, where)
+    for token, problem in missing:  # each missing role once, at the first text that needs it
+        if not any(token.lower() in p.message.lower() for p in problems):
+            problems.append(problem)
+    return not missing
+
+
 def _blocks(text: str, context: dict[str, Any], src: Source, loc: Loc, school_file: SchoolFile,
-            problems: list[Problem]) -> tuple[Block, ...]:
+            problems: list[Problem], where: str = "text") -> tuple[Block, ...]:
+    if not _fillable(text, context, school_file, where, problems):
+        return ()
     try:
         rendered = render_text(text, context)
     except RenderFailure as exc:
@@ -247,11 +254,15 @@ def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem]) -> tupl
         return ()
 
 
-def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: list[Problem]) -> Form:
+def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file: SchoolFile,
+          problems: list[Problem]) -> Form:
     form = lib.forms[form_id]
     src = lib.form_at[form_id]
+    where = f"form '{form_id}'"
 
     def plain(text: str, loc: Loc) -> str:
+        if not _fillable(text, context, school_file, where, problems):
+            return ""
         try:
             blocks = parse_markdown(render_text(text, context))
         except (RenderFailure, MarkdownProblem) as exc:
@@ -260,17 +271,21 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: l
         return " ".join(b.text for b in blocks if hasattr(b, "text"))
 
     intro: tuple[Block, ...] = ()
-    if form.intro:
+    if form.intro and _fillable(form.intro, context, school_file, where, problems):
         try:
             intro = parse_markdown(render_text(form.intro, context))
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(("intro",), exc.message))
-    rows = tuple(
-        FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
-                plain(row.name, ("rows", i, "name")) if row.name else "")
-        for i, row in enumerate(form.rows)
-    )
-    return Form(form_id, intro, rows)
+    rows: list[FormRow] = []
+    for i, row in enumerate(form.rows):
+        if row.kind == "signatories":
+            signing = signatories(school_file.school)
+            if _fillable_paths([("role", role.key, "name") for role in signing], context, school_file, where, problems):
+                rows += [FormRow("sign", role.title, row.statement, role.name) for role in signing]
+        else:
+            rows.append(FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
+                                plain(row.name, ("rows", i, "name")) if row.name else ""))
+    return Form(form_id, intro, tuple(rows))
 
 
 def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
@@ -289,7 +304,8 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     return Governance(
         index_ref=gov.index_ref if gov else "",
         owner=owner_text,
-        approving_body=gov.approving_body if gov else "Full Governing Body",
+        approving_body=(gov.approving_body if gov and gov.approving_body else
+                        body_title(approving_body(school_file.school))),
         review_cycle_months=cycle,
         history=history,
     )

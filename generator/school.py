@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from generator.dates import add_months
 from generator.errors import InputError, Problem
 from generator.source import Source, load_source
-from generator.validate import validate_source
+from generator.validate import suggest, validate_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -78,7 +78,7 @@ class Approval(Strict):
 class Governance(Strict):
     index_ref: str = ""
     owner: Role = "headteacher"
-    approving_body: Text = "Full Governing Body"
+    approving_body: str = ""    # as printed on the cover; default: the school's approving body
     review_cycle_months: int | None = Field(default=None, gt=0, le=120)
     approvals: list[Approval] = Field(default_factory=list)
 
@@ -127,25 +127,49 @@ class SchoolPolicy(Strict):
     governance: Governance = Field(default_factory=Governance)
 
 
+class RoleTitles(Strict):
+    """The titles a school gives its people roles; defaults come from its type."""
+
+    head: str = ""      # Headteacher, Principal, Head of School, Executive Headteacher
+    chair: str = ""     # Chair of Governors, Chair of Trustees
+    ceo: str = ""       # Chief Executive Officer (trusts)
+
+
 class School(Strict):
     """A school (or federation, or academy) and its policy choices."""
 
     name: Text
     short_name: str = ""
-    type: Literal["school", "federation", "academy", "multi-academy trust", "nursery"] = "school"
+    type: str = "community"
     local_authority: str = ""
     trust: str = ""
     hr_service: str = ""
-    governing_body: str = "the governing body"
+    governing_body: str = ""
+    employer: str = ""          # defaults from the type: see generator/governance.py
+    approving_body: str = ""
+    reviewing_body: str = ""
+    roles: RoleTitles = Field(default_factory=RoleTitles)
+    signatories: list[Literal["head", "chair", "ceo"]] = Field(default_factory=list)
     website: str = ""
     branding: Branding = Field(default_factory=Branding)
     people: dict[Role, Person] = Field(default_factory=dict)
     policies: dict[Id, SchoolPolicy] = Field(default_factory=dict)
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        from generator.governance import TYPES, normalise_type
+
+        key = normalise_type(value)
+        if key not in TYPES:
+            raise ValueError(f"unknown school type {value!r}{suggest(key, TYPES)}; "
+                             f"choose one of {', '.join(TYPES)}")
+        return key
+
     @property
-    def employer(self) -> str:
-        """Return the employer's name: the trust, else the local authority, else the school."""
-        return self.trust or self.local_authority or self.name
+    def display_name(self) -> str:
+        """Return the short name where the school gives one, else its name."""
+        return self.short_name or self.name
 
     @property
     def motto(self) -> str:

@@ -31,7 +31,7 @@ def test_live_library_and_schools_pass_check_all():
 
 
 def copy_project(to: Path) -> Path:
-    for name in ("generator", "tests", "templates", "clauses", "schools"):
+    for name in ("generator", "tests", "templates", "clauses", "schools", "docs"):
         shutil.copytree(ROOT / name, to / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "output"))
     shutil.copy(ROOT / "pyproject.toml", to / "pyproject.toml")
     return to
