@@ -19,10 +19,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, RGBColor
 from docx.styles.style import StyleFactory
 from docxtpl import DocxTemplate, InlineImage
+
+# Importing docxtpl imports docxcompose, which maps python-docx's "cp" prefix to the
+# custom-properties namespace for the whole process; core properties set after that
+# (keywords, category, last modified by) land in the wrong namespace and core.xml is
+# malformed (docxtpl issue 471, docxcompose issue 101). Put the core-properties
+# namespace back: policygen writes no custom properties.
+nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -36,6 +43,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.render import oxml, wml
 from generator.render.redline import Marks, change_of, cover_fields, heading_inlines, summary_of_changes
+from generator.render.reproducible import document_date, repack_docx, source_date_epoch
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "house-style.docx"
 
@@ -55,24 +63,28 @@ TICK_BOX = "\u2610"
 TICK_FONT = "DejaVu Sans"
 
 
-def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE, marks: Marks | None = None) -> bytes:
+def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE, when: datetime | None = None,
+                marks: Marks | None = None) -> bytes:
     """Return ``policy`` as the bytes of a .docx file built on ``template``.
 
-    A redline (``policy.comparison`` set) opens with its summary page, and
-    its insertions and deletions are drawn as ``marks`` says (by default as
-    tracked changes by the policy's author).
+    ``when`` is the document's date (default: :func:`reproducible.document_date`);
+    the same policy, template and date always give the same bytes.
+
+    A redline (``policy.comparison`` set) has its summary on the cover page,
+    and its insertions and deletions drawn as ``marks`` says (by default as
+    tracked changes by the policy's author, on the document's date).
 
     Raises:
         TemplateError: the template is missing, not a Word file, lacks a
             required style, or uses a placeholder that does not exist.
     """
     comparison = policy.comparison
+    marks = marks or Marks(True, policy.author, (when or document_date(policy, source_date_epoch())).date())
     if comparison is None:
-        return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house).write())
-    marks = marks or Marks(True, policy.author, policy.governance.current.date if policy.governance.current
-                           else datetime(2026, 1, 1).date())
+        return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house, marks).write(),
+                            when=when)
     return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house, marks).write(),
-                        title=comparison.title, cover=cover_fields(comparison),
+                        title=comparison.title, when=when, cover=cover_fields(comparison),
                         preface=lambda doc, house: _BodyWriter(doc, policy, house, marks).summary())
 
 
@@ -80,14 +92,15 @@ BodyBuilder = Callable[[Any, "HouseTemplate"], str]
 
 
 def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title: str | None = None,
-                 cover: dict[str, str] | None = None, preface: BodyBuilder | None = None) -> bytes:
+                 when: datetime | None = None, cover: dict[str, str] | None = None,
+                 preface: BodyBuilder | None = None) -> bytes:
     """Return a .docx: ``policy``'s cover from ``template``, and the body ``build_body`` writes.
 
     ``build_body(doc, template)`` returns the body as WordprocessingML text
     in the template's styles (``template.style_ids`` maps names to ids).
     ``title`` replaces the policy title on the cover, and ``cover`` any other
-    of the cover's fields. ``preface`` writes more of the cover page, after
-    its tables (a redline's summary of changes).
+    of the cover's fields; ``when`` is as for :func:`render_docx`. ``preface``
+    writes more of the cover page, after its tables (a redline's summary).
 
     Raises:
         TemplateError: as for :func:`render_docx`.
@@ -113,12 +126,13 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
         marker.addprevious(element)
     marker.getparent().remove(marker)
     _apply_brand(doc, policy, house.style_ids)
-    _set_properties(doc, policy, title)
+    when = when or document_date(policy, source_date_epoch())
+    _set_properties(doc, policy, title, when)
     for shape in doc.inline_shapes:
         oxml.set_alt_text(shape, policy.brand.logo_alt)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return repack_docx(out.getvalue(), when)
 
 
 def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
@@ -331,8 +345,8 @@ def _literal(value: Any) -> Any:
 class _BodyWriter:
     """Builds the policy body as WordprocessingML text in the template's styles."""
 
-    def __init__(self, doc: Any, policy: Policy, template: HouseTemplate, marks: Marks | None = None):
-        self.marks = marks or Marks(True, policy.author, datetime(2026, 1, 1).date())
+    def __init__(self, doc: Any, policy: Policy, template: HouseTemplate, marks: Marks):
+        self.marks = marks
         self.doc = doc
         self.part = doc.part
         self.policy = policy
@@ -500,7 +514,7 @@ _STYLE_TAG, _STYLE_ID = qn("w:style"), qn("w:styleId")
 _BRANDED = frozenset(BRANDED_FONT_STYLES + PRIMARY_COLOUR_STYLES + ("Subtitle",))
 
 
-def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
+def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime) -> None:
     props = doc.core_properties
     props.title = f"{title or policy.title} – {policy.school_name}"
     props.subject = policy.subject
@@ -510,9 +524,8 @@ def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
     props.keywords = f"policy; {policy.policy_id}; version {policy.governance.version}"
     props.comments = f"Generated by policygen from clause library {policy.library_version}."
     props.category = "School policy"
+    props.identifier = f"{policy.school_id}-{policy.policy_id}"
     props.revision = 1
-    current = policy.governance.current
-    stamp = datetime.combine(current.date, datetime.min.time()) if current else datetime(2026, 1, 1)
-    props.created = props.modified = stamp
+    props.created = props.modified = when
     oxml.set_document_language(doc.styles.element, policy.language)
     oxml.set_update_fields_on_open(doc.settings.element)

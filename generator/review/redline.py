@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from generator.compare import mark_changes
@@ -23,6 +23,7 @@ from generator.model import ChangeNote, Comparison, Policy
 from generator.output import commit, temp_path_for, write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE, render_docx
 from generator.render.redline import Marks
+from generator.render.reproducible import pin_pdf
 from generator.review.diff import ClauseChange, compare
 from generator.review.history import resolve_as_built
 from generator.review.snapshot import Snapshot, approved_snapshots, take_snapshot
@@ -80,16 +81,17 @@ def write_redline(redline: Redline, target: Path, template: Path | None = None) 
         TemplateError: the house-style template is unusable.
     """
     template = template or DEFAULT_TEMPLATE
+    when = datetime.combine(redline.today, datetime.min.time())
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".docx":
-        write_atomic(target, render_docx(redline.policy, template, Marks(True, redline.author, redline.today)))
+        write_atomic(target, render_docx(redline.policy, template, when, Marks(True, redline.author, redline.today)))
         return target
-    data = render_docx(redline.policy, template, Marks(False, redline.author, redline.today))
-    _convert_to_pdf(data, target)
+    data = render_docx(redline.policy, template, when, Marks(False, redline.author, redline.today))
+    _convert_to_pdf(data, target, when)
     return target
 
 
-def _convert_to_pdf(data: bytes, target: Path) -> None:
+def _convert_to_pdf(data: bytes, target: Path, when: datetime) -> None:
     from generator.render.pdf import start_pool
 
     office, pool = start_pool(1, {"pdf"}, 1)
@@ -103,6 +105,7 @@ def _convert_to_pdf(data: bytes, target: Path) -> None:
             docx.write_bytes(data)
             pool.ready()
             pool.workers[0].convert(docx, tmp_pdf)
+        tmp_pdf.write_bytes(pin_pdf(tmp_pdf.read_bytes(), when))  # dated like the document, not by the clock
         commit([(tmp_pdf, target)])
     finally:
         tmp_pdf.unlink(missing_ok=True)
