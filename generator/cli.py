@@ -140,6 +140,17 @@ def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
 
 
 @cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.argument("key", required=False)
+def explain(school: Path, key: str | None) -> None:
+    """Show each value of a school's data and the file and line it came from (its own, or a group's)."""
+    from generator.explain import explain as describe
+    from generator.school import load_school
+
+    click.echo(describe(load_school(school), key), nl=False)
+
+
+@cli.command()
 @click.option("--policy", "policy_id", default=None, help="Only this policy type.")
 @library_option
 def clauses(policy_id: str | None, library_dir: Path) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from generator.dates import add_months
 from generator.errors import InputError, Problem
+from generator.groups import load_layers
 from generator.source import Source, load_source
 from generator.validate import suggest, validate_source
 
@@ -140,6 +141,8 @@ class School(Strict):
 
     name: Text
     short_name: str = ""
+    group: str = ""             # a file in groups/ whose keys this school inherits
+    members: list[Text] = Field(default_factory=list)   # a federation's schools, named on the cover
     type: str = "community"
     local_authority: str = ""
     trust: str = ""
@@ -198,7 +201,7 @@ def load_school(path: Path) -> SchoolFile:
         InputError: the file is not valid YAML, or not a valid school file.
     """
     path = Path(path)
-    source = load_source(path)
+    source = load_layers(load_source(path))
     school = validate_source(source, School)
     if not SCHOOL_ID.match(path.stem):
         raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens (it is the school id)"))
