@@ -79,6 +79,11 @@ class ClauseSpec(Strict):
                 raise ValueError("a choice clause needs a 'default' variant or 'required: true'")
         if self.kind != "choice" and self.variants:
             raise ValueError(f"only choice clauses have 'variants' (this one is {self.kind})")
+        if self.kind == "local" and not self.text.strip() and not self.required:
+            raise ValueError("a local clause needs a default 'text' (printed when a school writes none) "
+                             "or 'required: true' (every school must write its own)")
+        if self.kind == "local" and self.text.strip() and self.required:
+            raise ValueError("a required local clause has no default: remove 'text' or 'required: true'")
         if self.kind == "optional" and not isinstance(self.default, bool):
             raise ValueError("an optional clause needs 'default: true' or 'default: false'")
         return self
@@ -179,6 +184,7 @@ class PolicyLibrary:
     source: Source
     clause_at: dict[str, tuple[Source, Loc]] = field(default_factory=dict)
     form_at: dict[str, Source] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)   # ids of clauses with errors (already reported)
 
     def locate_clause(self, clause_id: str, *rest: str | int) -> tuple[Source, Loc]:
         """Return the source and path of a clause (or a key inside it)."""
@@ -241,11 +247,15 @@ def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
     for path in sorted((folder / "clauses").glob("*.yaml")):
         try:
             clause_source = load_source(path)
-            clause_file = validate_source(clause_source, ClauseFile)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        for i, clause in enumerate(clause_file.clauses):
+        try:
+            clauses = list(enumerate(validate_source(clause_source, ClauseFile).clauses))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            clauses = _valid_clauses(clause_source, lib.broken)
+        for i, clause in clauses:
             if clause.id in lib.clauses:
                 first, first_loc = lib.clause_at[clause.id]
                 line, _ = first.locate(first_loc + ("id",))
@@ -271,6 +281,23 @@ def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
     return lib
 
 
+def _valid_clauses(source: Source, broken: set[str]) -> list[tuple[int, ClauseSpec]]:
+    """Return the clauses of a file that has errors which are themselves valid.
+
+    The ids of the others go in ``broken``, so that one bad key is reported
+    once, not again as an "unknown clause" wherever the clause is used.
+    """
+    items = source.data().get("clauses")
+    good = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            good.append((i, ClauseSpec.model_validate(item)))
+        except ValueError:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                broken.add(item["id"])
+    return good
+
+
 def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
     """Return the cross-file problems of one policy type's library."""
     problems: list[Problem] = []
@@ -285,6 +312,8 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
         seen_parts.add(part.id)
         for j, clause_id in enumerate(part.clauses):
             loc = (group, i, "clauses", j)
+            if clause_id in lib.broken:
+                continue
             if clause_id not in lib.clauses:
                 problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}"))
             elif clause_id in placed:
@@ -322,12 +351,14 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
 def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any) -> list[Problem]:
     src = lib.source
     clause = lib.clauses.get(clause_id)
+    if clause is None and clause_id in lib.broken:
+        return []
     if clause is None:
         return [src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}", key=True)]
     if clause.kind == "choice" and want not in clause.variants:
         return [src.problem(loc, f"{clause_id!r} has no variant {want!r}{suggest(str(want), clause.variants)}")]
-    if clause.kind == "optional" and not isinstance(want, bool):
-        return [src.problem(loc, f"{clause_id!r} is optional: the condition must be true or false")]
+    if clause.kind == "optional" and not (isinstance(want, bool) or str(want).lower() in ("on", "off")):
+        return [src.problem(loc, f"{clause_id!r} is optional: the condition must be on or off (found {want!r})")]
     if clause.kind in ("fixed", "local"):
         return [src.problem(loc, f"{clause_id!r} is a {clause.kind} clause; only choice and optional clauses can be conditions")]
     return []

@@ -62,13 +62,24 @@ def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, st
         elif clause.kind == "optional":
             result[clause_id] = _switch(value) if value is not None and _switch(value) is not None else bool(clause.default)
         elif clause.kind == "local":
-            if isinstance(value, str) and value.strip():
-                result[clause_id] = value
-            elif clause.required and value is None:
+            switch = _switch(value) if value is not None else None
+            if switch is None and isinstance(value, str) and value.strip():
+                result[clause_id] = value              # the school's own text
+            elif switch is not None and not clause.required:
+                result[clause_id] = switch             # on: the library's default text; off: left out
+            elif value is None and not clause.required:
+                result[clause_id] = True               # the library's default text
+            elif value is None or switch is not None:
                 problems.append(src.problem(
-                    base if policy_id in school.policies else ("policies",),
-                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy", key=True))
+                    base + ((clause_id,) if value is not None else ()) if policy_id in school.policies else ("policies",),
+                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy: "
+                    f"write the school's own wording under choices, e.g. {clause_id}: |", key=True))
     return result, problems
+
+
+def _condition(lib: PolicyLibrary, clause_id: str, want: Any) -> Any:
+    """Return what a ``when:`` condition asks for: a variant id, or True/False (on/off) for a switch."""
+    return _switch(want) if lib.clauses[clause_id].kind == "optional" else want
 
 
 def _switch(value: Any) -> bool | None:
@@ -86,8 +97,8 @@ def _choice_problem(clause: ClauseSpec, value: Any) -> str | None:
                     f"choose one of {', '.join(clause.variants)}")
     if clause.kind == "optional" and _switch(value) is None:
         return f"expected on or off (found {value!r})"
-    if clause.kind == "local" and not (isinstance(value, str) and value.strip()):
-        return "a local clause takes the school's own text (Markdown)"
+    if clause.kind == "local" and not (isinstance(value, str) and value.strip()) and _switch(value) is None:
+        return "a local clause takes the school's own text (Markdown), or on or off"
     return None
 
 
@@ -121,7 +132,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(spec.id, str(number), spec.title, _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
-        if any(chosen.get(cid) != want for cid, want in appendix.when.items()):
+        if any(chosen.get(cid) != _condition(lib, cid, want) for cid, want in appendix.when.items()):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
         form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
@@ -176,7 +187,7 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
             blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems,
                              f"clause '{clause.title}'")
             out.append(Clause(clause_id, "", clause.title, clause.kind, variant, blocks))
-        elif clause.kind == "local":
+        elif clause.kind == "local" and value is not True:
             if isinstance(value, str):
                 loc = ("policies", lib.spec.id, "choices", clause_id)
                 blocks = _markdown(value, school_file.source, loc, problems)
