@@ -16,7 +16,7 @@ from generator.check import CheckedSchool
 from generator.errors import PolicygenError
 from generator.library import Library
 from generator.model import Policy
-from generator.output import commit, output_path, temp_path_for, write_atomic
+from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile
@@ -93,11 +93,12 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     """
     docx, pdf = target_paths(out_dir, job)
     tmp_docx = temp_path_for(docx)
-    tmp_pdf = temp_path_for(pdf)
+    tmp_pdf = tmp_docx
     try:
-        tmp_docx.write_bytes(data)
+        tmp_pdf = temp_path_for(pdf)
+        write_file(tmp_docx, data, docx)
         toc = converter.convert(tmp_docx, tmp_pdf)
-        tmp_docx.write_bytes(fill_toc(data, toc))
+        write_file(tmp_docx, fill_toc(data, toc), docx)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

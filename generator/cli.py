@@ -101,6 +101,9 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
+    from generator.output import prepare_out_dir
+
+    prepare_out_dir(out_dir)  # an unusable --out is one line, before LibreOffice starts
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 

@@ -50,7 +50,6 @@ def describe_changes(library: Library, path: Path, policy_id: str, *, redline: P
     lines.append(", ".join(f"{n} {kind}" for kind, n in counts.items()) + "." if counts else "")
     if redline is not None:
         data = render_redline(policy, last, current, today, template or DEFAULT_TEMPLATE)
-        redline.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(redline, data)
         lines.append(f"redline with tracked changes: {redline}")
     return "\n".join(line for line in lines if line is not None) + "\n"
