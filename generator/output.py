@@ -56,12 +56,7 @@ def prepare_out_dir(out_dir: Path) -> None:
         raise OutputError(f"the output folder {out_dir} is a file; give a folder with --out") from None
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out_dir}: {_reason(exc)}") from None
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".policygen-probe.", dir=out_dir)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise OutputError(f"cannot write in the output folder {out_dir}: {_reason(exc)}") from None
+    _probe(out_dir, f"cannot write in the output folder {out_dir}")
 
 
 def _reason(exc: OSError) -> str:
@@ -117,6 +112,32 @@ def temp_path_for(target: Path, suffix: str = "") -> Path:
     return Path(name)
 
 
+def prepare_target(target: Path) -> None:
+    """Make sure a file can be written at ``target`` (a path the user named): create its folder.
+
+    Raises:
+        OutputError: ``target`` is a folder, or its folder cannot be created.
+    """
+    target = Path(target)
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder; give the name of a file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {target.parent}: {_reason(exc)}") from None
+    _probe(target.parent, f"cannot write in {target.parent}")
+
+
+def _probe(folder: Path, failure: str) -> None:
+    """Create and remove a file in ``folder``, or raise OutputError("<failure>: <reason>")."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".policygen-probe.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{failure}: {_reason(exc)}") from None
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file and a rename.
 
@@ -124,8 +145,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         OutputError: ``target`` is a folder, or cannot be written.
     """
     target = Path(target)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give the name of a file to write")
+    prepare_target(target)
     tmp = temp_path_for(target)
     try:
         write_file(tmp, data, target)

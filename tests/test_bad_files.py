@@ -228,16 +228,20 @@ def test_a_file_size_limit_fails_the_write_cleanly(case_dir: Path):
 
 
 @pytest.mark.parametrize("redline, expected", [
-    ("afolder", "error: afolder is a folder; give the name of a file to write"),
+    ("afolder.docx", "error: afolder.docx is a folder; give the name of a file to write"),
     ("afile.txt/changes.docx", "error: cannot create the folder afile.txt: File exists"),
+    ("afile.txt/changes.pdf", "error: cannot create the folder afile.txt: File exists"),
+    ("afolder.pdf", "error: afolder.pdf is a folder; give the name of a file to write"),
     ("/proc/changes.docx", "error: cannot write in /proc: No such file or directory"),
-], ids=["folder", "below-a-file", "proc"])
+    ("/proc/changes.pdf", "error: cannot write in /proc: No such file or directory"),
+], ids=["folder", "below-a-file", "below-a-file-pdf", "folder-pdf", "proc", "proc-pdf"])
 def test_changes_redline_at_an_unusable_path(case_dir: Path, capsys, redline, expected):
     write_case(case_dir, [])
     code, _, err = run_cli(["approve", "school.yaml", "--by", "Full Governing Body", "--date", "2025-10-01", *LIB],
                            capsys)
     assert code == 0, err
-    (case_dir / "afolder").mkdir()
+    (case_dir / "afolder.docx").mkdir()
+    (case_dir / "afolder.pdf").mkdir()
     (case_dir / "afile.txt").write_text("a file\n")
     before = snapshot(case_dir)
     code, out, err = run_cli(["changes", "school.yaml", "--redline", redline, *LIB], capsys)
