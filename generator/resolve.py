@@ -164,6 +164,8 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections=tuple(sections),
         author=school.name,
         subject=lib.spec.subject or lib.spec.title,
+        short_name=school.display_name,
+        members=tuple(school.members),
     )
 
 

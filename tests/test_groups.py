@@ -110,3 +110,27 @@ def test_approve_still_edits_the_school_file_alone(project: Path):
     assert "approvals:" in (project / "schools" / "birch-academy.yaml").read_text()
     assert (project / "groups" / "greenfields.yaml").read_text() == before
     assert load_school(project / "schools" / "birch-academy.yaml").school.policies["staff-code"].governance.approvals
+
+
+def test_a_federation_prints_one_policy_naming_its_members_on_the_cover(tmp_path: Path):
+    school = load_school(GOVERNANCE / "schools" / "oakwood-federation.yaml")
+    doc = Document(build_docx(load_library(GOVERNANCE / "clauses"), school, tmp_path, "staff-code"))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    cover = paragraphs[: [t for _, t in paragraphs].index("Staff Code") + 1]
+    assert ("School Name", "The Oakwood Federation of Infant and Junior Schools") in cover
+    assert ("Subtitle", "Oakwood Infant School, Oakwood Junior School and Oakwood Nursery & Pre-School") in cover
+    assert not any("{%" in t or "members" in t for _, t in paragraphs)
+    text = docx_text(doc)
+    assert "adopted by the Federation Governing Body" in text and "employed by Hertfordshire County Council" in text
+
+
+def test_the_header_uses_the_short_name_and_a_school_without_members_has_no_members_line(tmp_path: Path):
+    library = load_library(GOVERNANCE / "clauses")
+    doc = Document(build_docx(library, load_school(GOVERNANCE / "schools" / "oakwood-federation.yaml"), tmp_path,
+                              "staff-code"))
+    assert doc.sections[0].header.paragraphs[0].text == "Oakwood Federation\tStaff Code"
+    plain = Document(build_docx(library, load_school(GOVERNANCE / "schools" / "oak-academy.yaml"), tmp_path,
+                                "staff-code"))
+    assert plain.sections[0].header.paragraphs[0].text == "Oak & Ash\tStaff Code"
+    cover = [p.text for p in plain.paragraphs[:6]]
+    assert cover[:3] == ["", "Oak & Ash Academy", ""]  # logo, name, motto: no members line
