@@ -10,7 +10,8 @@ from typing import Any
 
 from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
-from generator.governance import approving_body, body_title, signatories
+from generator.governance import PERSON_ROLES, approving_body, body_title, person, signatories
+from generator.governance import roles as governance_roles
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.model import (
@@ -312,7 +313,8 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     people = school_file.school.people
     owner_role = gov.owner if gov else "headteacher"
     owner = people[owner_role] if owner_role in people else None
-    owner_text = (f"{owner.name}, {owner.title}" if owner and owner.title else owner.name if owner
+    title = (owner.title or _role_title(school_file, owner)) if owner else ""
+    owner_text = (f"{owner.name}, {title}" if owner and title else owner.name if owner
                   else owner_role.replace("_", " ").capitalize())
     return Governance(
         index_ref=gov.index_ref if gov else "",
@@ -322,6 +324,15 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
         review_cycle_months=cycle,
         history=history,
     )
+
+
+def _role_title(school_file: SchoolFile, holder: object) -> str:
+    """Return the title of the role ``holder`` holds (e.g. "Principal"), or ""."""
+    roles = governance_roles(school_file.school)
+    for key in PERSON_ROLES:
+        if key in roles and person(school_file.school, key) is holder:
+            return roles[key].title
+    return ""
 
 
 def default_changes(governance: Governance) -> tuple[ChangeRow, ...]:
