@@ -55,7 +55,7 @@ def test_a_pdf_redline_opens_with_the_changes_and_their_reasons(approved: Path):
                  "1.3 Social media accounts New clause 1 June 2025: New clause on accounts in the school's name.",
                  "2.1 Working hours Choice changed from “Flexible hours agreed with the line manager” to “Fixed "
                  "hours set by the school” The school chose a different wording.",
-                 "1.3 Fax use Removed"):
+                 "1.3 Fax use Removed It is no longer in the clause library."):
         assert cell in first, cell
     assert "new wording is blue and underlined twice; removed wording is struck through in red" in first
     assert "Changes by Test Schools HR Service, dated 2 June 2025." in first

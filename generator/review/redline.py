@@ -150,8 +150,18 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         what = "Switched on" if change.new and change.new.kind == "optional" else "New clause"
         if what == "Switched on" and not why:
             why = ("The school chose to include it.",)
+        elif _school_addition(change) and not why:
+            why = ("The school added a clause of its own.",)
     elif change.kind == "removed":
-        what = "Switched off" if change.old and change.old.kind == "optional" else "Removed"
+        lib = library.policies.get(policy_id)
+        in_library = lib is not None and change.id in lib.clauses
+        what = "Switched off" if change.old and change.old.kind == "optional" and in_library else "Removed"
+        if not why and what == "Switched off":
+            why = ("The school chose to leave it out.",)
+        elif not why and _school_addition(change):
+            why = ("The school took out a clause of its own.",)
+        elif not why and not in_library:
+            why = ("It is no longer in the clause library.",)
     elif change.kind == "variant changed":
         old = _label(library, policy_id, change.id, change.old.variant if change.old else None)
         new = _label(library, policy_id, change.id, change.new.variant if change.new else None)
@@ -159,7 +169,14 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         why = why or ("The school chose a different wording.",)
     else:
         what = "Reworded"
+        if not why and change.new and change.new.kind == "local":
+            why = ("The school changed its own wording.",)
     return ChangeNote(clause, what, why)
+
+
+def _school_addition(change: ClauseChange) -> bool:
+    """Return whether the clause is one the school file adds (``additions``), not the library's."""
+    return change.id.startswith("local-")
 
 
 def _label(library: Library, policy_id: str, clause_id: str, variant: str | None) -> str:
