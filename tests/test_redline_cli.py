@@ -94,6 +94,14 @@ def test_from_and_to_compare_two_approved_versions(approved: Path):
     assert any(p.startswith("This document compares version 1 (approved 10 March 2025 by Full Governing Body) "
                             "with version 2 (approved 1 July 2025 by Full Governing Body).") for p in paragraphs)
     assert '"insertion"' in read.stdout and '"deletion"' in read.stdout
+    # --to alone compares with the approval before it; --from must come before --to
+    done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--to", "2",
+                     "--redline", "to2.docx")
+    assert done.returncode == 0 and "Comparison of version 1 with version 2" in done.stdout, done.stderr
+    done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--from", "2", "--to", "1",
+                     "--redline", "back.docx")
+    assert done.returncode == 1 and not (approved / "back.docx").exists()
+    assert "--from 2 must be an approved version earlier than --to 1" in done.stderr
     # now that version 2 is approved, the same comparison of version 2 with the draft has nothing to show
     done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--redline", "none.docx")
     assert done.returncode == 0, done.stderr

@@ -45,26 +45,34 @@ def build_redline(library: Library, path: Path, policy_id: str, *, today: date,
                   since: str | None = None, until: str | None = None) -> Redline:
     """Return the redline of ``policy_id`` from version ``since`` to ``until``.
 
-    ``since`` defaults to the last approval that has a snapshot; ``until``
-    to the policy as it prints today (the draft).
+    ``since`` defaults to the last approval before ``until`` that has a
+    snapshot; ``until`` to the policy as it prints today (the draft).
 
     Raises:
         InputError: the school file or library has errors, a version has no
-            approval or no snapshot, or nothing was approved yet.
+            approval or no snapshot, ``since`` is not before ``until``, or
+            nothing was approved yet.
     """
     school_file = load_school(path)
     snapshots = approved_snapshots(school_file, policy_id)
-    approvals = school_file.school.policies[policy_id].governance.approvals if (
-        policy_id in school_file.school.policies) else []
-    old = _snapshot(school_file, policy_id, snapshots, since, approvals, path)
+    chosen = school_file.school.policies.get(policy_id)
+    approvals = list(chosen.governance.approvals) if chosen else []
+    versions = [a.version for a in approvals]
     if until is None:
         new_policy = resolve_as_built(library, school_file, policy_id)
         new = take_snapshot(new_policy, library, "current", None, "")
         new_name, new_detail = "the draft", f"as it would print on {format_date(today)}, not yet approved"
+        earlier = approvals
     else:
         new = _snapshot(school_file, policy_id, snapshots, until, approvals, path)
         new_policy = new.policy
         new_name, new_detail = f"version {new.version}", _approved(new)
+        earlier = approvals[:versions.index(until)]
+        if since in versions and since not in versions[:versions.index(until)]:
+            raise InputError(school_file.source.problem(
+                ("policies", policy_id, "governance"),
+                f"--from {since} must be an approved version earlier than --to {until}", key=True))
+    old = _snapshot(school_file, policy_id, snapshots, since, earlier if since is None else approvals, path)
     notes = tuple(_note(change, library, policy_id) for change in compare(old, new, library))
     comparison = Comparison(f"version {old.version}", new_name, _approved(old), new_detail, notes)
     author = school_file.school.hr_service or library.title or new_policy.author
