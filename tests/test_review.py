@@ -46,7 +46,7 @@ def reword_media_enquiries(workspace: Path) -> None:
     assert "2026-12-01" in text
     path.write_text(text)
     lib = workspace / "clauses/library.yaml"
-    lib.write_text(lib.read_text().replace('version: "2026.11.2"', 'version: "2026.12"'))
+    lib.write_text(lib.read_text().replace('version: "2026.11.23"', 'version: "2026.12"'))
 
 
 def test_round_trip(workspace: Path):
@@ -83,7 +83,7 @@ def test_round_trip(workspace: Path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == ("Social Media Policy of Roselands & Stafford Federation: changes since version 2, approved "
-                        "20 November 2026 by FGB (clause library 2026.11.2; now 2026.12)")
+                        "20 November 2026 by FGB (clause library 2026.11.23; now 2026.12)")
     assert lines[1:4] == ["  7.3 Media enquiries: reworded",
                           "      library 2026-12-01: Enquiries must reach the headteacher the same day.",
                           "1 reworded."]
