@@ -99,6 +99,11 @@ def test_the_tree_marks_clauses_added_removed_and_variants_switched(policies):
                                                "{+Staff work the hours the school sets, from 8.30am to 4.30pm.+}"]
     assert redline.comparison == COMPARISON
     assert clauses["reporting"].change is None and clauses["duties"].old_title is None
+    sections = {s.id: s for s in redline.sections}
+    assert (sections["working-time"].old_title, sections["working-time"].title) == ("Working time",
+                                                                                   "Working time and hours")
+    assert marked(sections["adoption"].form.intro[0].runs) == (
+        "This policy was adopted by the governing body of Test School[-.-]{+, and is signed on its behalf by:+}")
 
 
 def pandoc_json(path: Path) -> dict:
@@ -164,6 +169,10 @@ def test_a_docx_redline_keeps_bold_links_and_numbered_lists_as_tracked_changes(p
     assert ("Span insertion", "1.3 Social media accounts") in spans
     assert ("Span deletion", "Staff agree their hours with their line manager.") in spans
     assert ("Span insertion", "Staff work the hours the school sets, from 8.30am to 4.30pm.") in spans
+    # a retitled section, and a form whose introduction changed, with its table kept
+    assert ("Span deletion", "Working time") in spans and ("Span insertion", "Working time and hours") in spans
+    assert ("Span insertion", ", and is signed on its behalf by:") in spans
+    assert ("Strong", "Chair of governors") in [(k, t) for k, t, _ in found]
     # the author is the HR service, on every tracked change
     xml_authors = {dict(attr[2])["author"] for attr, _ in _spans(pandoc_json(path)["blocks"])}
     assert xml_authors == {"Test Schools HR Service"}
@@ -191,7 +200,7 @@ def test_a_redline_starts_with_its_summary_and_legend(policies, tmp_path: Path):
     first = text.index("Summary of changes")
     assert first < text.index("Contents")
     legend = next(t for t in text if t.startswith("How to read the changes"))
-    assert "underlined in blue" in legend and "struck through in red" in legend
+    assert "blue and underlined twice" in legend and "struck through in red" in legend
     assert "Review tab" not in legend  # that note is for the Word file only
     # drawn, not tracked: no tracked change is left for a PDF to colour by author
     assert _spans(blocks) == []

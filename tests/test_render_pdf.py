@@ -6,8 +6,8 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -32,9 +32,8 @@ def libreoffice():
 
 
 def soffice_pids() -> set[int]:
-    """Return the LibreOffice processes whose profile is under this run's temp folder (not other users')."""
     out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    mine = tempfile.gettempdir()
+    mine = tempfile.gettempdir()  # other users of the machine run LibreOffice too: count only ours
     return {int(line.split()[0]) for line in out.splitlines()[1:] if "policygen-lo-" in line and mine in line}
 
 
