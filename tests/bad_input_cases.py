@@ -91,7 +91,7 @@ SCHOOL_CASES = [
     ("approval-missing-version", [('{version: "1", date:', "{date:")],
      [f"{S}:22:11: missing required key 'version' in policies.social-media.governance.approvals[0]"]),
     ("unknown-policy", [("  social-media:", "  social-meda:")],
-     [f"{S}:12:3: unknown policy 'social-meda' (did you mean 'social-media'?); the library has acceptable-use, social-media"]),
+     [f"{S}:12:3: unknown policy 'social-meda' (did you mean 'social-media'?); the library has social-media"]),
     ("owner-not-a-person", [("owner: headteacher", "owner: bursar")],
      [f"{S}:20:14: owner 'bursar' is not one of the people in this file; add them under 'people:'"]),
     ("unknown-governance-key", [("      owner: headteacher", "      owner: headteacher\n      aproving_body: FGB")],
