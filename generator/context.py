@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from generator import governance
+from generator.dates import format_period
 from generator.governance import PERSON_ROLES, ROLES, Role
 from generator.templating import placeholder_paths
 from generator.validate import suggest
@@ -45,7 +46,7 @@ SCHOOL_FIELDS: dict[str, Callable[["School"], Any]] = {
     "website": lambda s: s.website,
     "people": lambda s: dict(s.people),
 }
-POLICY_FIELDS = ("title", "related_policies", "contacts")
+POLICY_FIELDS = ("title", "related_policies", "contacts", "review_cycle")
 PERSON_FIELDS = ("name", "title", "email", "phone")
 ROOTS = ("school", "policy", "role", "Role")
 JINJA_NAMES = ("loop", "range", "true", "false", "none")
@@ -65,7 +66,8 @@ def school_values(school: "School") -> dict[str, Any]:
     return {field: get(school) for field, get in SCHOOL_FIELDS.items()}
 
 
-def text_context(school_file: "SchoolFile", policy_id: str, title: str) -> dict[str, Any]:
+def text_context(school_file: "SchoolFile", policy_id: str, title: str,
+                 review_cycle_months: int = 12) -> dict[str, Any]:
     """Return what clause text sees for one school's policy."""
     school = school_file.school
     choices = school.policies.get(policy_id)
@@ -76,6 +78,7 @@ def text_context(school_file: "SchoolFile", policy_id: str, title: str) -> dict[
             "title": title,
             "related_policies": list(choices.related_policies) if choices else [],
             "contacts": list(choices.contacts) if choices else [],
+            "review_cycle": format_period(review_cycle_months),
         },
         "role": found,
         "Role": {key: role.sentence() for key, role in found.items()},
@@ -96,7 +99,7 @@ def sample_context() -> dict[str, Any]:
     school["people"] = Anyone()
     role = {key: Role(key, "the sample", "Sample", "sample", "sample", "sample") for key in ROLES}
     policy = {"title": "sample", "related_policies": ["sample"],
-              "contacts": [Anyone(name="sample", details="sample")]}
+              "contacts": [Anyone(name="sample", details="sample")], "review_cycle": "sample"}
     return {"school": school, "policy": policy, "role": role,
             "Role": {key: r.sentence() for key, r in role.items()}}
 

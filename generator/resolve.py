@@ -13,7 +13,7 @@ from generator.errors import InputError, Problem
 from generator.governance import PERSON_ROLES, approving_body, body_title, person, signatories
 from generator.governance import roles as governance_roles
 from generator.library import ClauseSpec, Library, PolicyLibrary
-from generator.markdown import MarkdownProblem, parse_markdown
+from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
     ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section,
 )
@@ -121,8 +121,8 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
     problems.extend(_addition_problems(lib, school_file))
     if problems:
         raise InputError(problems)
-    context = text_context(school_file, policy_id, lib.spec.title)
     governance = _governance(lib, school_file)
+    context = text_context(school_file, policy_id, lib.spec.title, governance.review_cycle_months)
     sections: list[Section] = []
     number = 0
     for spec in lib.spec.sections:
@@ -130,7 +130,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         if not drafts:
             continue
         number += 1
-        sections.append(Section(spec.id, str(number), spec.title, _numbered(drafts, str(number))))
+        sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
         if any(chosen.get(cid) != _condition(lib, cid, want) for cid, want in appendix.when.items()):
@@ -142,7 +142,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
             continue
         tag = APPENDIX_LETTERS[letter]
         letter += 1
-        sections.append(Section(appendix.id, tag, appendix.title, _numbered(drafts, tag),
+        sections.append(Section(appendix.id, tag, curl_quotes(appendix.title), _numbered(drafts, tag),
                                 appendix=True, form=form, changes=rows))
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
@@ -189,16 +189,16 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
             src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
             blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems,
                              f"clause '{clause.title}'")
-            out.append(Clause(clause_id, "", clause.title, clause.kind, variant, blocks))
+            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, variant, blocks))
         elif clause.kind == "local" and value is not True:
             if isinstance(value, str):
                 loc = ("policies", lib.spec.id, "choices", clause_id)
                 blocks = _markdown(value, school_file.source, loc, problems)
-                out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks, origin="school"))
+                out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks, origin="school"))
         elif value:
             src, loc = lib.locate_clause(clause_id, "text")
             blocks = _blocks(clause.text, context, src, loc, school_file, problems, f"clause '{clause.title}'")
-            out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks))
+            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks))
         out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
     out.extend(_additions_after(lib, school_file, section_id, None, problems))
     return out
@@ -257,12 +257,14 @@ def _blocks(text: str, context: dict[str, Any], src: Source, loc: Loc, school_fi
         line, col = src.locate(loc)
         problems.append(Problem(src.path, line + exc.line, col, f"{exc.message} (for school {school_file.id!r}, {school_file.path.name})"))
         return ()
-    return _markdown(rendered, src, loc, problems)
+    return _markdown(rendered, src, loc, problems, typographic=True)
 
 
-def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem]) -> tuple[Block, ...]:
+def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem],
+              typographic: bool = False) -> tuple[Block, ...]:
+    """Return the blocks of ``text``; ``typographic`` (the library's wording) curls its quotes."""
     try:
-        return parse_markdown(text)
+        return parse_markdown(text, typographic)
     except MarkdownProblem as exc:
         problems.append(src.problem(loc, exc.message))
         return ()
@@ -278,7 +280,7 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file
         if not _fillable(text, context, school_file, where, problems):
             return ""
         try:
-            blocks = parse_markdown(render_text(text, context))
+            blocks = parse_markdown(render_text(text, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(loc, exc.message))
             return ""
@@ -287,7 +289,7 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file
     intro: tuple[Block, ...] = ()
     if form.intro and _fillable(form.intro, context, school_file, where, problems):
         try:
-            intro = parse_markdown(render_text(form.intro, context))
+            intro = parse_markdown(render_text(form.intro, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(("intro",), exc.message))
     rows: list[FormRow] = []
