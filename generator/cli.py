@@ -245,7 +245,15 @@ def changes(school: Path, policy_id: str | None, redline: Path | None, since: st
         raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): "
                                "name the one to redline with --policy")
     if since is None and until is None:
-        click.echo("\n".join(describe_changes(library, school, pid) for pid in pids), nl=False)
+        school_file = load_school(school)
+
+        def report(pid: str) -> str:
+            approvals = school_file.school.policies[pid].governance.approvals
+            if policy_id is None and not approvals:  # among all the school's policies: say so, and go on
+                return f"{library.policies[pid].spec.title}: not approved yet, so there is nothing to compare.\n"
+            return describe_changes(library, school, pid)
+
+        click.echo("\n".join(report(pid) for pid in pids), nl=False)
     policy_id = pids[0]
     if redline is not None:
         from generator.review.redline import build_redline, write_redline

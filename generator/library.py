@@ -345,6 +345,8 @@ def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
             lib.clause_at[clause_id] = shared.clause_at[clause_id]
     for clause_id, default in lib.spec.defaults.items():
         clause = lib.clauses.get(clause_id)
+        if clause is not None and clause.kind == "optional" and str(default).lower() in ("on", "off"):
+            default = str(default).lower() == "on"  # on/off as in school files
         valid = (clause is not None and (clause.kind == "choice" and default in clause.variants
                                          or clause.kind == "optional" and isinstance(default, bool)))
         if valid:  # an invalid one is reported by check_policy_library, at policy.yaml

@@ -94,7 +94,7 @@ def test_when_takes_on_and_off_like_school_files(project: Path, tmp_path: Path):
     policy.write_text(policy.read_text().replace("when: {escorts: on}", "when: {escorts: sometimes}"))
     done = policygen(project, "check", "--library")
     assert done.returncode == 1
-    assert "'escorts' is optional: the condition must be on or off (found 'sometimes')" in done.stderr
+    assert "'escorts' is optional: the value must be on or off (found 'sometimes')" in done.stderr
 
 
 def test_a_clause_listing_an_empty_school_list_is_named_whatever_its_id(project: Path):
