@@ -25,6 +25,7 @@ from generator.check import check_paths
 from generator.errors import PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
+from generator.school import load_school
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
 from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, start_pool
 from generator.validate import suggest
@@ -98,8 +99,21 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             incremental.save()
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
-    _summarise(report, len(todo) + len(failed), out_dir, echo)  # a school that failed its checks counts too
+    _summarise(report, len(todo) + _planned(failed, policy_id), out_dir, echo)  # failed schools count too
     return report.ok and not ("pdf" in formats and missing_office)
+
+
+def _planned(failed: list[Path], policy_id: str | None) -> int:
+    """Return how many documents the schools that failed their checks would have built."""
+    count = 0
+    for path in failed:
+        try:
+            policies = list(load_school(path).school.policies)
+        except PolicygenError:  # unreadable: count it as one
+            count += 1
+            continue
+        count += (policy_id in policies) if policy_id else len(policies)
+    return count
 
 
 def _report_problems(problems: list[Problem], failed: list[Path], failures: list[tuple[str, str]],

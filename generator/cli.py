@@ -71,6 +71,10 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     library = load_library(library_dir)
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
     _, school_problems = check_paths(library, paths)
+    if all_:  # group files no school uses yet are checked too
+        from generator.groups import check_groups
+
+        school_problems = list(dict.fromkeys(school_problems + check_groups(schools_dir.parent / "groups")))
     problems = library.warnings + school_problems
     for problem in problems:
         click.echo(str(problem), err=True)

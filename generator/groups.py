@@ -119,6 +119,17 @@ def _chain(school: Source) -> list[Source]:
         current, key = group, "parent"
 
 
+def check_groups(folder: Path) -> list[Problem]:
+    """Return the problems of every group file in ``folder``, used by a school or not."""
+    problems: list[Problem] = []
+    for path in sorted(Path(folder).glob("*.yaml")) if Path(folder).is_dir() else []:
+        try:
+            _check_group(load_source(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
 def _check_group(group: Source) -> None:
     from generator.school import School
 

@@ -134,3 +134,10 @@ def test_the_header_uses_the_short_name_and_a_school_without_members_has_no_memb
     assert plain.sections[0].header.paragraphs[0].text == "Oak & Ash\tStaff Code"
     cover = [p.text for p in plain.paragraphs[:6]]
     assert cover[:3] == ["", "Oak & Ash Academy", ""]  # logo, name, motto: no members line
+
+
+def test_check_all_checks_group_files_no_school_uses(project: Path):
+    (project / "groups" / "unused.yaml").write_text("kind: trust\ntitel: Nobody's Trust\n")
+    done = policygen(project, "check", "--all")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["groups/unused.yaml:2:1: unknown key 'titel' (did you mean 'title'?)"]
