@@ -143,6 +143,8 @@ def school_problems(school_file: "SchoolFile", policy: str, paths: list[tuple[st
     comes with the token it quotes, e.g. "(role.ceo)", so a caller can report
     each missing role once.
     """
+    if not any(path[0] in ("role", "Role") or path[:2] == ("school", "people") for path in paths):
+        return []  # most texts name no role or person: nothing to look up
     school = school_file.school
     src = school_file.source
     found = governance.roles(school)
