@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
-
 from generator.errors import InputError, Problem
 from generator.library import Library
+from generator.logo import logo_problem
 from generator.model import Policy
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile, load_school
@@ -76,22 +74,11 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
 
 
 def _logo_problems(school_file: SchoolFile) -> list[Problem]:
-    logo = school_file.logo_path
+    logo = school_file.school.branding.logo
     if logo is None:
         return []
-    loc = ("branding", "logo")
-    src = school_file.source
-    if not logo.is_file():
-        return [src.problem(loc, f"logo file not found: {logo}")]
-    try:
-        Image.from_file(str(logo))
-    except UnrecognizedImageError:
-        return [src.problem(loc, f"logo {logo.name} is not a PNG, JPEG, GIF, BMP or TIFF image")]
-    except OSError as exc:
-        return [src.problem(loc, f"cannot read logo {logo.name}: {exc.strerror}")]
-    except Exception as exc:  # a truncated or corrupt image header
-        return [src.problem(loc, f"logo {logo.name} is not a readable image ({exc})")]
-    return []
+    message = logo_problem(logo, school_file.path.parent)
+    return [school_file.source.problem(("branding", "logo"), message)] if message else []
 
 
 # Fonts LibreOffice swaps for metric-compatible ones, so the layout matches Word's.

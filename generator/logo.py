@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from docx.image.image import Image as DocxImage
 from PIL import Image, UnidentifiedImageError
 
 from generator.files import FileProblem, read_regular_file
@@ -122,13 +123,24 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
     except LogoProblem:
         raise
     except UnidentifiedImageError:
-        raise LogoProblem(f"logo {name} is not a PNG, JPEG, GIF, BMP or TIFF image") from None
+        raise LogoProblem(_unidentified(name, data)) from None
     except Image.DecompressionBombError:
         raise LogoProblem(f"logo {name} is too many pixels to read safely") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise LogoProblem(f"logo {name} is not a readable {kind} ({exc})") from None
     scale = min(BOX_CM[0] / width, BOX_CM[1] / height)
     return LogoImage(data, round(width * scale, 3), round(height * scale, 3))
+
+
+def _unidentified(name: str, data: bytes) -> str:
+    """Return why Pillow could not open ``data``: a header it refuses (0×0), or no image at all."""
+    try:
+        header = DocxImage.from_blob(data)  # python-docx reads headers Pillow refuses, such as 0×0
+    except Exception:  # noqa: BLE001 - not an image python-docx knows either
+        return f"logo {name} is not a PNG, JPEG, GIF, BMP or TIFF image"
+    if header.px_width < 1 or header.px_height < 1:
+        return f"logo {name} is {header.px_width}×{header.px_height} pixels; it has no picture to show"
+    return f"logo {name} is not a readable image (its header is damaged)"
 
 
 def _embeddable(image: Image.Image, data: bytes) -> bytes:
