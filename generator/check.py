@@ -117,24 +117,35 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return ``paths`` without those whose school id (file name) an earlier one has, and a problem for each.
+
+    Two schools with one id would write the same output files, one over the other.
+    """
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    ids: dict[str, Path] = {}
+    for path in paths:
+        first = ids.setdefault(Path(path).stem, path)
+        if first is path:
+            kept.append(path)
+            continue
+        same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
+        problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
+                                            "(file name) of its own, or one would overwrite the other's documents"))
+    return kept, problems
+
+
 def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
     """Load and check each school file; return the good ones and all problems."""
     good: list[CheckedSchool] = []
-    problems: list[Problem] = []
-    ids: dict[str, Path] = {}
+    paths, problems = split_repeated_ids(paths)
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        if school_file.id in ids:
-            first = ids[school_file.id]
-            same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
-            problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
-                                                "(file name) of its own, or one would overwrite the other's documents"))
-            continue
-        ids[school_file.id] = path
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved)
         problems.extend(found)

@@ -22,9 +22,9 @@ What gets embedded:
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from docx.image.image import Image as DocxImage
@@ -84,20 +84,14 @@ def _inside(path: Path, folder: Path) -> bool:
 def logo_for_document(path: Path) -> LogoImage:
     """Return the logo at ``path`` ready to embed.
 
+    The file is read on every call (so whoever watches what a build reads
+    sees it); decoding and converting it is done once per content.
+
     Raises:
         LogoProblem: it is missing, not a regular file, too large, not a
             supported image, corrupt, or of an extreme shape.
     """
     path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        raise LogoProblem(f"logo file not found: {path.name}") from None
-    return _prepared(path, stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=64)
-def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
     name = path.name
     try:
         data = read_regular_file(path, MAX_LOGO_BYTES, f"logo {name}")
@@ -105,6 +99,18 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
         raise LogoProblem(f"logo file not found: {name}") from None
     except FileProblem as exc:
         raise LogoProblem(exc.message) from None
+    key = (name, hashlib.sha256(data).digest())
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 64:
+            _PREPARED.clear()
+        _PREPARED[key] = _prepare(name, data)
+    return _PREPARED[key]
+
+
+_PREPARED: dict[tuple[str, bytes], LogoImage] = {}  # (file name, digest of its bytes) -> prepared logo
+
+
+def _prepare(name: str, data: bytes) -> LogoImage:
     kind = "image"
     try:
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:

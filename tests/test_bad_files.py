@@ -191,7 +191,7 @@ def _policygen_in_tmpfs(case_dir: Path, options: str, out: str) -> subprocess.Co
     lib = " ".join(LIB)
     script = (f"mount -t tmpfs -o {options} tmpfs {out} && "
               f"{policygen} build school.yaml --format docx --out {out} {lib}; code=$?; "
-              f"find {out} -type f; exit $code")
+              f"find {out} -type f ! -name .policygen-manifest.json; exit $code")
     return subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=case_dir, capture_output=True, text=True,
                           timeout=300)
 
