@@ -65,7 +65,7 @@ def test_round_trip(workspace: Path):
         'next_review: 2028-11-20}']
     assert "# Roselands & Stafford Federation, East Sussex (seed 001)" in first
     assert "official-sites: allowed              # Appendix A and the approval form" in first
-    snapshot = workspace / "schools" / "roselands-stafford.approved" / "social-media-v2.yaml"
+    snapshot = workspace / "schools" / "roselands-stafford.approved" / "social-media-v2.json"
     assert snapshot.exists()
 
     # nothing changed yet
