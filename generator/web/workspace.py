@@ -105,9 +105,11 @@ def last_snapshot_version(school_file: SchoolFile, policy_id: str, version: str,
 
     ``cache`` keeps what was read, keyed by the snapshot file and its stamp.
     """
-    from generator.review.snapshot import read_snapshot, snapshot_path
+    from generator.review.snapshot import read_snapshot, snapshot_files
 
-    path = snapshot_path(school_file, policy_id, version)
+    path = snapshot_files(school_file, policy_id).get(version)
+    if path is None:
+        return None
     try:
         stamp = _stamp(path)
     except OSError:
