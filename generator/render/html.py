@@ -6,8 +6,10 @@ changes become plain, semantic HTML. Every piece of text is escaped, so
 school data prints literally. No LibreOffice, no template files: the page
 around the fragment is the web app's business.
 
-Inline insertions and deletions (redlines) come out as ``<ins>`` and
-``<del>``.
+A redline (a Policy whose tree holds :class:`~generator.model.Insertion` and
+:class:`~generator.model.Deletion` inlines, see :mod:`generator.compare`)
+comes out with ``<ins>`` and ``<del>``; a clause or section added or removed
+whole is marked by a class and its heading says so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from generator.dates import format_date
-from generator.model import Block, Form, ListBlock, ListItem, Paragraph, Policy, Run, Section
+from generator.model import (
+    Block, Clause, Deletion, Form, Inline, Insertion, ListBlock, ListItem, Paragraph, Policy, Run, Section,
+)
+
+WHOLE = {"inserted": "Added", "deleted": "Removed"}
 
 
 def render_html(policy: Policy) -> Markup:
@@ -37,39 +43,28 @@ def render_blocks(blocks: tuple[Block, ...]) -> Markup:
     return Markup("").join(out)
 
 
-def render_runs(runs: tuple[Run, ...]) -> Markup:
-    """Return runs as inline HTML: bold, italic, links, insertions and deletions."""
+def render_runs(runs: tuple[Inline, ...]) -> Markup:
+    """Return inlines as HTML: bold, italic and links; insertions as <ins>, deletions as <del>."""
     out: list[Markup] = []
-    for run in runs:
-        html = escape(run.text)
-        if run.bold:
-            html = Markup("<strong>") + html + Markup("</strong>")
-        if run.italic:
-            html = Markup("<em>") + html + Markup("</em>")
-        if run.href:
-            html = Markup('<a href="{}" rel="noopener">').format(run.href) + html + Markup("</a>")
-        change = _change_of(run)
-        if change == "insert":
-            html = Markup("<ins>") + html + Markup("</ins>")
-        elif change == "delete":
-            html = Markup("<del>") + html + Markup("</del>")
-        out.append(html)
+    for inline in runs:
+        if isinstance(inline, Insertion):
+            out.append(Markup("<ins>") + render_runs(inline.runs) + Markup("</ins>"))
+        elif isinstance(inline, Deletion):
+            out.append(Markup("<del>") + render_runs(inline.runs) + Markup("</del>"))
+        else:
+            out.append(_run(inline))
     return Markup("").join(out)
 
 
-def _change_of(run: Run) -> str | None:
-    """Return "insert", "delete" or None: how a run is marked in a redline."""
-    for name in ("change", "revision", "mark"):
-        value = getattr(run, name, None)
-        if value is None:
-            continue
-        kind = getattr(value, "kind", value)
-        text = str(kind).lower()
-        if text.startswith("ins"):
-            return "insert"
-        if text.startswith("del"):
-            return "delete"
-    return None
+def _run(run: Run) -> Markup:
+    html = escape(run.text)
+    if run.bold:
+        html = Markup("<strong>") + html + Markup("</strong>")
+    if run.italic:
+        html = Markup("<em>") + html + Markup("</em>")
+    if run.href:
+        html = Markup('<a href="{}" rel="noopener">').format(run.href) + html + Markup("</a>")
+    return html
 
 
 def _list(items: tuple[ListItem, ...]) -> Markup:
@@ -125,15 +120,28 @@ def _anchor(section: Section) -> str:
     return f"section-{section.id}"
 
 
+def _whole(change: str | None) -> tuple[str, Markup]:
+    """Return the class and heading note of a clause or section added or removed whole."""
+    if change not in WHOLE:
+        return "", Markup("")
+    return f" {change}", Markup(' <span class="change-note">({})</span>').format(WHOLE[change])
+
+
+def render_clause(clause: Clause) -> Markup:
+    """Return one numbered clause: its heading and its wording."""
+    origin = " local" if clause.origin == "school" else ""
+    marked, note = _whole(clause.change)
+    return (Markup('<div class="clause{}{}" id="clause-{}"><h3><span class="number">{}</span> {}{}</h3>').format(
+        origin, marked, clause.id, clause.number, clause.title, note)
+        + render_blocks(clause.blocks) + Markup("</div>"))
+
+
 def _section(section: Section) -> Markup:
-    out = [Markup('<section class="policy-section{}" id="{}"><h2>{}</h2>').format(
-        " appendix" if section.appendix else "", _anchor(section), section.heading)]
+    marked, note = _whole(section.change)
+    out = [Markup('<section class="policy-section{}{}" id="{}"><h2>{}{}</h2>').format(
+        " appendix" if section.appendix else "", marked, _anchor(section), section.heading, note)]
     for clause in section.clauses:
-        origin = " local" if clause.origin == "school" else ""
-        out.append(Markup('<div class="clause{}" id="clause-{}"><h3><span class="number">{}</span> {}</h3>').format(
-            origin, clause.id, clause.number, clause.title))
-        out.append(render_blocks(clause.blocks))
-        out.append(Markup("</div>"))
+        out.append(render_clause(clause))
     if section.form is not None:
         out.append(_form(section.form))
     if section.changes is not None:

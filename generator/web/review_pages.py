@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from generator.errors import InputError, PolicygenError
-from generator.output import output_path, temp_path_for
-from generator.render.redline import _similar, _word_diff
+from generator.output import output_path
+from generator.model import Clause, Deletion, Insertion, ListBlock, Policy
+from generator.render.html import render_clause
 from generator.review.approve import approve
-from generator.review.diff import compare
 from generator.review.history import resolve_as_built
-from generator.review.report import describe_changes
-from generator.review.snapshot import approved_snapshots, take_snapshot
+from generator.review.redline import build_redline, write_redline
+from generator.review.snapshot import approved_snapshots
 from generator.web.access import policy_id_for, school_context, school_for
 from generator.web.downloads import MEDIA
 from generator.web.pages import flash, render
@@ -29,44 +28,38 @@ from generator.web.security import check_csrf
 from generator.web.workspace import NotFound
 
 
-def redline_html(old: str, new: str) -> Markup:
-    """Return ``old`` → ``new`` as HTML paragraphs with <del> and <ins>.
-
-    A rewording shows word by word; a wholly different text (another
-    variant) shows as the old text struck through, then the new.
-    """
-    out = []
-    pieces = _word_diff(old, new) if _similar(old, new) else [("del", old), (None, "\n\n"), ("ins", new)]
-    for kind, text in pieces:
-        if not text:
-            continue
-        tag = {"del": "del", "ins": "ins"}.get(kind or "")
-        piece = Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else Markup("{}").format(text)
-        out.append(piece)
-    html = Markup("").join(out)
-    return Markup("<p>") + Markup(str(html).replace("\n\n", "</p><p>").replace("\n", "<br>")) + Markup("</p>")
+def _marked(blocks) -> bool:
+    """Return whether any paragraph or list item of ``blocks`` holds an insertion or deletion."""
+    for block in blocks:
+        lines = block.items if isinstance(block, ListBlock) else (block,)
+        if any(isinstance(i, (Insertion, Deletion)) for line in lines for i in line.runs):
+            return True
+    return False
 
 
-def review_state(library, school_file, policy_id: str) -> dict:
-    """Return what the review page shows: history, last snapshot and the changes since it."""
+def changed_clauses(redline: Policy) -> list[Clause]:
+    """Return the clauses of a redline that hold a change, in document order."""
+    return [c for s, c in redline.clauses() if c.change or s.change or _marked(c.blocks)]
+
+
+def review_state(library, school_file, policy_id: str, today: date) -> dict:
+    """Return what the review page shows: history, the last snapshot and the redline since it."""
     policy = resolve_as_built(library, school_file, policy_id)
     governance = school_file.school.policies[policy_id].governance
     snapshots = approved_snapshots(school_file, policy_id)
     last = next((snapshots[a.version] for a in reversed(governance.approvals) if a.version in snapshots), None)
-    changes = []
+    notes, clauses = (), []
     if last is not None:
-        current = take_snapshot(policy, library, "current", None, "")
-        for change in compare(last, current, library):
-            old = change.old.text if change.old else ""
-            new = change.new.text if change.new else ""
-            changes.append({"change": change, "html": redline_html(old, new)})
+        redline = build_redline(library, school_file.path, policy_id, today=today).policy
+        notes = redline.comparison.notes if redline.comparison else ()
+        clauses = [render_clause(c) for c in changed_clauses(redline)]
     return {"policy": policy, "history": list(reversed(policy.governance.history)), "last": last,
-            "changes": changes, "approving_body": policy.governance.approving_body}
+            "changes": notes, "marked": clauses, "approving_body": policy.governance.approving_body}
 
 
 def _page(request: Request, school_file, policy_id: str, status: int = 200, **form) -> Response:
     library = request.app.state.workspace.library()
-    state = review_state(library, school_file, policy_id)
+    state = review_state(library, school_file, policy_id, request.app.state.today())
     defaults = {"day": "", "month": "", "year": "", "by": state["approving_body"], "summary": "", "errors": {},
                 "problem": ""}
     title = state["policy"].title
@@ -105,7 +98,7 @@ async def approve_check(request: Request) -> Response:
     values, errors, when = _read_approval(form)
     if errors:
         return _page(request, school_file, policy_id, 400, errors=errors, **values)
-    state = review_state(request.app.state.workspace.library(), school_file, policy_id)
+    state = review_state(request.app.state.workspace.library(), school_file, policy_id, request.app.state.today())
     return render(request, "approve_check.html", title="Check your answers", crumb="Check your answers",
                   policy_id=policy_id, when=when, policy=state["policy"], changes=state["changes"],
                   **values, **school_context(school_file))
@@ -133,20 +126,11 @@ async def approve_confirm(request: Request) -> Response:
     return RedirectResponse(f"/schools/{school_file.id}/policies/{policy_id}/review", status_code=303)
 
 
-def _write_redline(library, school_file, policy_id: str, out_dir, office, template, ext: str):
-    docx = output_path(out_dir, school_file.id, f"{school_file.id}-{policy_id}-redline.docx")
-    describe_changes(library, school_file.path, policy_id, redline=docx, today=date.today(), template=template)
-    if ext == "docx":
-        return docx
-    pdf = docx.with_suffix(".pdf")
-    tmp = temp_path_for(pdf)
-    try:
-        with office.worker() as worker:
-            worker.convert(docx, tmp)
-        tmp.replace(pdf)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return pdf
+def _write_redline(library, school_file, policy_id: str, out_dir, template, today: date, ext: str):
+    """Write the redline since the last approval, as ``policygen changes --redline`` does."""
+    target = output_path(out_dir, school_file.id, f"{school_file.id}-{policy_id}-redline.{ext}")
+    redline = build_redline(library, school_file.path, policy_id, today=today)
+    return write_redline(redline, target, template)
 
 
 async def redline_download(request: Request) -> Response:
@@ -157,5 +141,5 @@ async def redline_download(request: Request) -> Response:
         raise NotFound(ext)
     state = request.app.state
     path = await run_in_threadpool(_write_redline, state.workspace.library(), school_file, policy_id,
-                                   state.config.out_dir, state.office, state.config.template, ext)
+                                   state.config.out_dir, state.config.template, state.today(), ext)
     return FileResponse(path, media_type=MEDIA[ext], filename=path.name)

@@ -68,7 +68,7 @@ async def preview(request: Request) -> Response:
     school_file = school_for(request)
     policy_id = policy_id_for(request, school_file)
     library = request.app.state.workspace.library()
-    state = review_state(library, school_file, policy_id)
+    state = review_state(library, school_file, policy_id, request.app.state.today())
     policy = state["policy"]
     return render(request, "preview.html", title=f"Preview: {policy.title}", crumb=f"Preview: {policy.title}",
                   body=render_html(policy), policy_id=policy_id, last=state["last"], changes=state["changes"],

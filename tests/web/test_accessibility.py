@@ -50,6 +50,9 @@ def test_sign_in_page_is_accessible(site, browser):
 def test_page_has_no_serious_violations(site, browser, name):
     sign_in(browser, site, "ann")
     browser.get(site.url + PAGES[name])
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading != "Sorry, something went wrong"
+    assert (heading == "Page not found") == (name == "not-found"), heading
     found = violations(browser)
     screenshot(browser, name)
     assert found == [], found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import time
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,7 +22,7 @@ NEVER = "Personal use of social media is never permitted during working hours"
 def wait_for_file(folder: Path, suffix: str, timeout: float = 120) -> Path:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
+        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]  # Chromium renames when complete
         if done:
             return done[0]
         time.sleep(0.25)
@@ -103,22 +104,28 @@ def test_adviser_changes_a_choice_and_governors_approve(site, browser):
     browser.find_element(By.ID, "f-choices-monitoring-occasional").click()
     submit(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Save choices']"))
     browser.get(f"{site.url}/schools/{SCHOOL}/policies/{POLICY}/review")
-    change = browser.find_element(By.CSS_SELECTOR, ".change")
-    assert "Monitoring" in change.find_element(By.TAG_NAME, "h3").text
-    assert "Variant changed" in change.text
-    assert change.find_elements(By.CSS_SELECTOR, ".redline ins") and change.find_elements(By.CSS_SELECTOR, ".redline del")
+    notes = browser.find_element(By.CSS_SELECTOR, ".change-notes").text
+    assert "Monitoring of internet and email use" in notes
+    assert "Choice changed from “Routine, without notice”" in notes  # labels, not ids
+    marked = browser.find_element(By.CSS_SELECTOR, ".redline #clause-monitoring")
+    assert marked.find_elements(By.TAG_NAME, "ins") and marked.find_elements(By.TAG_NAME, "del")
     screenshot(browser, "review")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Word, with tracked changes").click()
+    redline = wait_for_file(browser.downloads, "-redline.docx")
+    with zipfile.ZipFile(redline) as docx_zip:
+        body = docx_zip.read("word/document.xml").decode()
+    assert "<w:ins " in body and "<w:del " in body  # real Word tracked changes
     browser.get(f"{site.url}/schools/{SCHOOL}/policies/{POLICY}/preview")
     assert "Not yet approved" in browser.find_element(By.CSS_SELECTOR, ".notice").text
 
     # downloads: a Word file and a PDF that open and hold the new wording
     browser.get(f"{site.url}/schools/{SCHOOL}")
     browser.find_element(By.PARTIAL_LINK_TEXT, "Word").click()
-    docx = wait_for_file(browser.downloads, ".docx")
+    docx = wait_for_file(browser.downloads, f"{SCHOOL}-{POLICY}.docx")
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert NEVER in text
     browser.find_element(By.PARTIAL_LINK_TEXT, "PDF").click()
-    pdf = wait_for_file(browser.downloads, ".pdf")
+    pdf = wait_for_file(browser.downloads, f"{SCHOOL}-{POLICY}.pdf")
     pages = PdfReader(str(pdf)).pages
     assert len(pages) > 3
     assert "never permitted during working hours" in " ".join(p.extract_text() for p in pages).replace("\n", " ")
