@@ -93,10 +93,11 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
               help="House-style template (default: templates/house-style.docx).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="LibreOffice workers for PDF (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, library_dir: Path, schools_dir: Path) -> None:
+          template: Path | None, jobs: int | None, force: bool, library_dir: Path, schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
@@ -118,7 +119,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started)
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force)
     if not ok:
         raise SystemExit(1)
 
