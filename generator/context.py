@@ -49,7 +49,7 @@ SCHOOL_FIELDS: dict[str, Callable[["School"], Any]] = {
 POLICY_FIELDS = ("title", "related_policies", "contacts", "review_cycle")
 PERSON_FIELDS = ("name", "title", "email", "phone")
 ROOTS = ("school", "policy", "role", "Role")
-JINJA_NAMES = ("loop", "range", "true", "false", "none")
+JINJA_NAMES = ("loop", "range", "namespace", "dict", "true", "false", "none")
 
 
 @lru_cache(maxsize=4096)

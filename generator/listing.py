@@ -31,8 +31,7 @@ def _in_order(lib: PolicyLibrary) -> list[str]:
 def _describe_clause(clause: ClauseSpec, text: bool) -> list[str]:
     line = f"  {clause.id:34} {clause.kind:8} {clause.title}"
     if clause.kind == "choice":
-        default = "required" if clause.required else f"default {clause.default}"
-        line += f"  [{' | '.join(clause.variants)}; {default}]"
+        line += "  [required]" if clause.required else f"  [default {clause.default}]"
     elif clause.kind == "optional":
         line += f"  [{'on' if clause.default else 'off'} by default]"
     elif clause.kind == "local":
@@ -41,7 +40,7 @@ def _describe_clause(clause: ClauseSpec, text: bool) -> list[str]:
     if clause.kind == "choice":
         for vid, variant in clause.variants.items():
             mark = "  (default)" if vid == clause.default else ""
-            lines.append(f"      {vid:30} {variant.label}{mark}")
+            lines.append(f"  {'':34}   {vid}: {variant.label}{mark}")
             if text:
                 lines += _wording(variant.text, "          ")
     elif text and clause.text:

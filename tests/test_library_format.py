@@ -121,8 +121,8 @@ def test_clauses_shows_labels_and_with_text_each_variants_wording():
     done = policygen(GOVERNANCE, "clauses", "--policy", "staff-code")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "      head                           With the head  (default)" in lines
-    assert "      head-by-name                   With the head, by name" in lines
+    assert f"  {'':34}   head: With the head  (default)" in lines
+    assert f"  {'':34}   head-by-name: With the head, by name" in lines
     assert "Raise a concern" not in done.stdout
     done = policygen(GOVERNANCE, "clauses", "--text")
     assert "          Raise a concern with {{ role.head }}, or with {{ role.chair }} if it is about" in done.stdout
