@@ -276,8 +276,8 @@ LIBRARY_CASES += [
      extra_clause("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
      [f"{X}:6:1: template error: maximum recursion depth exceeded"]),
     ("clause-unsafe-attribute", "clauses/99-extra.yaml", extra_clause("{{ school.__class__ }}"),
-     [f"{X}:6:1: unknown placeholder 'school.__class__'; school data has: employer, governing_body, hr_service, "
-      "local_authority, motto, name, people, short_name, trust, type, website"]),
+     [f"{X}:6:1: unknown placeholder 'school.__class__'; school data has: approving_body, employer, governing_body, "
+      "hr_service, local_authority, motto, name, people, reviewing_body, short_name, trust, type, website"]),
     ("clause-control-character-literal", "clauses/99-extra.yaml", extra_clause("Bad {{ '\\x0b' }} text."),
      [f"{X}:6:1: " + XML.format("U+000B")]),
     # --- links in clause text (item 10) ---

@@ -32,7 +32,7 @@ def test_dump_prints_the_resolved_policy():
 
 
 def test_dump_json_round_trips():
-    done = policygen("dump", "schools/roselands-stafford.yaml", "--format", "json")
+    done = policygen("dump", "schools/roselands-stafford.yaml", "--policy", "social-media", "--format", "json")
     data = json.loads(done.stdout)
     assert data["school_name"] == "Roselands & Stafford Federation"
     assert data["sections"][0]["clauses"][0]["number"] == "1.1"

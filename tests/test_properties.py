@@ -42,6 +42,7 @@ def write(data: dict, folder: Path) -> Path:
 def test_school_values_print_literally(library, name, head, related, motto):
     base = YAML(typ="safe").load((SCHOOLS_DIR / "bradley-primary.yaml").read_text())
     base["name"] = name
+    base["short_name"] = ""  # the running header then shows the name too
     base["branding"]["logo"] = str(SCHOOLS_DIR / "logos" / "bradley-primary.png")
     base["branding"]["motto"] = motto
     base["people"]["headteacher"]["name"] = head
