@@ -21,7 +21,8 @@ from typing import Callable
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-from generator.check import check_paths
+from generator.check import Resolver, check_paths
+from generator.review.history import resolve_as_built
 from generator.errors import PolicygenError, Problem
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
@@ -47,12 +48,14 @@ class BuildReport:
 def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
-              started: tuple[LibreOffice | None, WorkerPool | None] | None = None) -> bool:
+              started: tuple[LibreOffice | None, WorkerPool | None] | None = None,
+              resolver: Resolver = resolve_as_built) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
-    the workers early; the build stops them when it ends.
+    the workers early; the build stops them when it ends. ``resolver`` gives
+    each policy (by default as it prints today, marked draft or approved).
     """
     begun = time.monotonic()
     office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
@@ -65,12 +68,13 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
-        good, problems = check_paths(library, paths)
+        good, problems = check_paths(library, paths, resolver)
         _report_problems(problems, report.failures, echo)
         todo = jobs_for(good, policy_id)
         if policy_id and good and not todo:
             echo(f"no school given has the {policy_id!r} policy", err=True)
             return False
+        _report_drafts(todo, echo)
         if pool:
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
@@ -81,6 +85,15 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
+
+
+def _report_drafts(todo: list[Job], echo: Echo) -> None:
+    """Say which documents print wording the governors have not approved."""
+    drafts = [job for job in todo if job.policy is not None and job.policy.status.draft]
+    if drafts:
+        echo(f"{len(drafts)} of {len(todo)} document(s) are drafts, marked as such (not yet approved):")
+        for job in drafts:
+            echo(f"  {job.name}: {job.policy.status.label}")
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:

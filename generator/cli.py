@@ -67,10 +67,11 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     """Validate school files against the library, and the library itself."""
     from generator.check import check_paths
     from generator.library import load_library
+    from generator.review.history import resolve_as_built
 
     library = load_library(library_dir)
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
-    _, school_problems = check_paths(library, paths)
+    _, school_problems = check_paths(library, paths, resolve_as_built)
     problems = library.warnings + school_problems
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -93,11 +94,18 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
               help="House-style template (default: templates/house-style.docx).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="LibreOffice workers for PDF (default: number of cores).")
+@click.option("--approved", is_flag=True,
+              help="Rebuild exactly what was last approved, from its snapshot (not today's wording).")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, library_dir: Path, schools_dir: Path) -> None:
-    """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
+          template: Path | None, jobs: int | None, approved: bool, library_dir: Path, schools_dir: Path) -> None:
+    """Build the policies of the given schools (or --all) into OUT/<school-id>/.
+
+    A policy whose wording or choices differ from its last approval is built
+    as a draft, and marked so on the cover, in the header and footer and in
+    the document properties.
+    """
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
@@ -107,13 +115,15 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     started = start_pool(len(paths), set(formats), jobs)
     try:
         from generator.batch import run_build
+        from generator.review.history import approved_policy, resolve_as_built
     except BaseException:  # interrupted while importing: run_build would have stopped them
         if started[1]:
             started[1].stop()
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started)
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started,
+                   resolver=approved_policy if approved else resolve_as_built)
     if not ok:
         raise SystemExit(1)
 

@@ -148,6 +148,26 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class Status:
+    """Whether the printed wording is what the governors last approved.
+
+    ``draft`` is True unless the wording and choices were compared with the
+    last approval's snapshot and found the same; ``revises`` is the approved
+    version a draft revises (None before the first approval).
+    """
+
+    draft: bool = True
+    revises: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Return "Approved", "Draft" or "Draft revising version 2"."""
+        if not self.draft:
+            return "Approved"
+        return f"Draft revising version {self.revises}" if self.revises else "Draft"
+
+
+@dataclass(frozen=True)
 class Brand:
     """How the school's documents look."""
 
@@ -174,6 +194,7 @@ class Policy:
     language: str = "en-GB"
     author: str = ""
     subject: str = ""
+    status: Status = Status()
 
     @property
     def body(self) -> tuple[Section, ...]:

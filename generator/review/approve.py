@@ -23,6 +23,7 @@ from generator.errors import InputError, PolicygenError
 from generator.library import Library
 from generator.model import Policy
 from generator.output import write_atomic
+from generator.review.history import resolve_as_built
 from generator.review.snapshot import school_choices, take_snapshot, write_snapshot
 from generator.school import SchoolFile, load_school
 from generator.source import make_yaml
@@ -61,7 +62,7 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str, s
     """
     school_file = load_school(path)
     resolved: dict[str, Policy] = {}
-    problems = [p for p in check_school(library, school_file, resolved) if p.severity == "error"]
+    problems = [p for p in check_school(library, school_file, resolved, resolve_as_built) if p.severity == "error"]
     if problems:
         raise InputError(problems)
     school = school_file.school
