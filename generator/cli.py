@@ -181,18 +181,42 @@ def _parse_date(value: str | None, name: str) -> date:
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_id", default="social-media", show_default=True)
-@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today).")
-@click.option("--by", required=True, help='The approving body, e.g. "Full Governing Body".')
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today; never later).")
+@click.option("--by", default=None,
+              help='The approving body (default: the one the school file names, e.g. "Full Governing Body").')
 @click.option("--summary", default="", help="One line for the table of changes.")
+@click.option("--force", is_flag=True, help="Record an approval that repeats the last one, or replace a baseline.")
+@click.option("--baseline", is_flag=True,
+              help="Record today's wording as the snapshot of the latest existing approval (no new version).")
+@click.option("--undo", is_flag=True, help="Remove the last approval and its snapshot, if nothing changed since.")
 @library_option
-def approve(school: Path, policy_id: str, when: str | None, by: str, summary: str, library_dir: Path) -> None:
+def approve(school: Path, policy_id: str, when: str | None, by: str | None, summary: str, force: bool,
+            baseline: bool, undo: bool, library_dir: Path) -> None:
     """Record an approval in the school file and freeze what was approved."""
     from generator.library import load_library
-    from generator.review.approve import approve as record
+    from generator.review.approve import approve as record, record_baseline, undo_approval
 
-    result = record(load_library(library_dir), school, policy_id, _parse_date(when, "--date"), by, summary)
+    if baseline and undo:
+        raise click.UsageError("give --baseline or --undo, not both")
+    if (baseline or undo) and (when or by is not None or summary):
+        raise click.UsageError("--baseline and --undo take no --date, --by or --summary")
+    library = load_library(library_dir)
+    if undo:
+        result = undo_approval(library, school, policy_id)
+        click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
+                   f"(approved {result.date} by {result.by}) and its snapshot {result.snapshot}")
+        return
+    if baseline:
+        result = record_baseline(library, school, policy_id, force=force)
+        click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
+                   f"{result.date} by {result.by}) is taken to be today's wording, clause library "
+                   f"{result.library_version}; snapshot {result.snapshot}")
+        return
+    result = record(library, school, policy_id, _parse_date(when, "--date"), by, summary, force=force)
     click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
                f"by {result.by}; next review {result.next_review}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
     click.echo(f"recorded in {school}; snapshot {result.snapshot}")
 
 
