@@ -18,6 +18,7 @@ from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
+from generator.render.reproducible import docx_date, pin_pdf
 from generator.resolve import resolve
 from generator.school import SchoolFile
 
@@ -98,6 +99,9 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     try:
         tmp_docx.write_bytes(data)
         toc = converter.convert(tmp_docx, tmp_pdf)
+        when = docx_date(data)
+        if when is not None:  # the PDF carries the DOCX's date, not the time LibreOffice ran
+            tmp_pdf.write_bytes(pin_pdf(tmp_pdf.read_bytes(), when))
         tmp_docx.write_bytes(fill_toc(data, toc))
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:

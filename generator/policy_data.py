@@ -8,7 +8,9 @@ added there is stored without a change here:
 - a dataclass becomes a mapping of its fields, leaving out fields that hold
   their default (``{"text": "Staff must"}`` for a plain run);
 - where a field may hold one of several dataclasses (a ``Block``), the
-  mapping names it: ``{"type": "Paragraph", "runs": [...]}``;
+  mapping names it: ``{"type": "Paragraph", "runs": [...]}``; a plain ``Run``
+  is never named, so runs are stored as they were before a redline's
+  ``Insertion`` and ``Deletion`` inlines joined them;
 - tuples become lists, dates ISO strings, paths strings.
 
 :func:`policy_from_data` checks every value against the field's type and
@@ -57,7 +59,8 @@ def policy_from_data(data: Any) -> Policy:
 def _encode(value: Any, hint: Any) -> Any:
     if dataclasses.is_dataclass(value):
         out: dict[str, Any] = {}
-        if len(_dataclass_options(hint)) > 1:
+        options = _dataclass_options(hint)
+        if len(options) > 1 and type(value) is not model.Run:
             out[TYPE_KEY] = type(value).__name__
         hints = _hints(type(value))
         for f in dataclasses.fields(value):
@@ -137,7 +140,7 @@ def _decode(data: Any, hint: Any, where: str) -> Any:
 def _decode_tagged(data: Any, classes: list[type], where: str) -> Any:
     if not isinstance(data, dict):
         raise TreeError(where, f"expected a mapping, found {_what(data)}")
-    name = data.get(TYPE_KEY)
+    name = data.get(TYPE_KEY, model.Run.__name__ if model.Run in classes else None)
     by_name = {c.__name__: c for c in classes}
     if name not in by_name:
         raise TreeError(where, f"{TYPE_KEY} {name!r} is not one of {', '.join(by_name)}")
