@@ -16,7 +16,7 @@ from generator.check import CheckedSchool
 from generator.errors import PolicygenError
 from generator.library import Library
 from generator.model import Policy
-from generator.output import commit, output_path, temp_path_for, write_atomic
+from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
 from generator.resolve import resolve
@@ -95,14 +95,15 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     """
     docx, pdf = target_paths(out_dir, job)
     tmp_docx = temp_path_for(docx)
-    tmp_pdf = temp_path_for(pdf)
+    tmp_pdf = tmp_docx
     try:
-        tmp_docx.write_bytes(data)
+        tmp_pdf = temp_path_for(pdf)
+        write_file(tmp_docx, data, docx)
         toc = converter.convert(tmp_docx, tmp_pdf)
         when = docx_date(data)
         if when is not None:  # the PDF carries the DOCX's date, not the time LibreOffice ran
-            tmp_pdf.write_bytes(pin_pdf(tmp_pdf.read_bytes(), when))
-        tmp_docx.write_bytes(fill_toc(data, toc))
+            write_file(tmp_pdf, pin_pdf(tmp_pdf.read_bytes(), when), pdf)
+        write_file(tmp_docx, fill_toc(data, toc), docx)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

@@ -109,9 +109,11 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
+    from generator.output import prepare_out_dir
     from generator.render.reproducible import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is one clear error, before any work
+    prepare_out_dir(out_dir)  # so is an unusable --out, before LibreOffice starts
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 

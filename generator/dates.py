@@ -7,9 +7,18 @@ from datetime import date
 
 
 def add_months(start: date, months: int) -> date:
-    """Return ``start`` moved on by ``months``, clamped to the month's last day."""
+    """Return ``start`` moved on by ``months``, clamped to the month's last day.
+
+    A date past 31 December 9999 (the last one Python can hold) is clamped
+    to it, so an approval dated late in year 9999 gives a review date, not an
+    error.
+    """
     month0 = start.month - 1 + months
     year, month = start.year + month0 // 12, month0 % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 

@@ -191,7 +191,7 @@ def test_a_redline_starts_with_its_summary_and_legend(policies, tmp_path: Path):
     first = text.index("Summary of changes")
     assert first < text.index("Contents")
     legend = next(t for t in text if t.startswith("How to read the changes"))
-    assert "underlined in blue" in legend and "struck through in red" in legend
+    assert "blue and underlined twice" in legend and "struck through in red" in legend
     assert "Review tab" not in legend  # that note is for the Word file only
     # drawn, not tracked: no tracked change is left for a PDF to colour by author
     assert _spans(blocks) == []

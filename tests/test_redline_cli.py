@@ -56,7 +56,7 @@ def test_a_pdf_redline_opens_with_the_changes_and_their_reasons(approved: Path):
                  "hours set by the school” The school chose a different wording.",
                  "1.3 Fax use Removed"):
         assert cell in first, cell
-    assert "new wording is underlined in blue; removed wording is struck through in red" in first
+    assert "new wording is blue and underlined twice; removed wording is struck through in red" in first
     assert "Changes by Test Schools HR Service, dated 2 June 2025." in first
     everything = " ".join(" ".join(pages).split())
     assert "on every school account they use for work" in everything

@@ -7,9 +7,10 @@ each marked run. Two looks:
 
 - ``tracked``: real Word tracked changes (``w:ins`` / ``w:del``), which
   Word and LibreOffice let a reader step through, accept or reject;
-- ``drawn``: the same changes as formatted text, inserted wording underlined
-  in blue and deleted wording struck through in red, for a PDF, where
-  LibreOffice would draw both in one author colour.
+- ``drawn``: the same changes as formatted text, inserted wording blue,
+  double-underlined on a pale blue ground (so it does not read as a link),
+  and deleted wording struck through in red, for a PDF, where LibreOffice
+  would draw both in one author colour.
 
 The summary (what changed and why, then the legend) goes on the cover page.
 """
@@ -25,6 +26,7 @@ from generator.model import Comparison, Deletion, Inline, Insertion, Run
 from generator.render import wml
 
 INSERTED_COLOUR = "1F4E9E"  # dark blue, 8:1 on white
+INSERTED_SHADE = "E3ECFA"  # pale blue behind inserted words, so they do not read as links
 DELETED_COLOUR = "B00020"  # dark red, 6:1 on white
 
 
@@ -54,7 +56,8 @@ class Marks:
             return wml.tracked(change, content, self.new_id(), self.revision)
         return wml.run(run.text, bold=run.bold, italic=run.italic, style=style,
                        colour=INSERTED_COLOUR if change == "ins" else DELETED_COLOUR,
-                       underline=change == "ins", strike=change == "del")
+                       underline="double" if change == "ins" else None, shade=INSERTED_SHADE if change == "ins" else None,
+                       strike=change == "del")
 
     def paragraph_mark(self, change: str | None) -> tuple[str, int, wml.Revision] | None:
         """Return the tracked mark for a paragraph added or removed whole (None when drawn)."""
@@ -95,7 +98,7 @@ def summary_of_changes(comparison: Comparison, ids: dict[str, str], marks: Marks
         out.append(p("Normal", wml.run("There are no changes: the wording is the same in both.")))
     drawn = Marks(False, marks.author, marks.when)
     legend = (wml.run("How to read the changes: ", bold=True)
-              + drawn.run(Run("new wording is underlined in blue"), "ins") + wml.run("; ")
+              + drawn.run(Run("new wording is blue and underlined twice"), "ins") + wml.run("; ")
               + drawn.run(Run("removed wording is struck through in red"), "del") + wml.run(". "))
     if marks.tracked:
         legend += wml.run("In this Word file they are tracked changes, which Word's Review tab can step through, "

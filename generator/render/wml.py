@@ -26,8 +26,11 @@ def twips(cm: float) -> int:
 
 def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None = None,
         colour: str | None = None, style: str | None = None, deleted: bool = False,
-        underline: bool = False, strike: bool = False) -> str:
-    """Return a ``w:r`` holding ``text`` with the given formatting (``w:delText`` when ``deleted``)."""
+        underline: str | None = None, strike: bool = False, shade: str | None = None) -> str:
+    """Return a ``w:r`` holding ``text`` with the given formatting (``w:delText`` when ``deleted``).
+
+    ``underline`` is a ``w:u`` value ("single", "double"); ``shade`` a background colour.
+    """
     props = ""
     if style:
         props += f'<w:rStyle w:val={quoteattr(style)}/>'
@@ -42,7 +45,9 @@ def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None
     if colour:
         props += f'<w:color w:val="{colour.lstrip("#")}"/>'
     if underline:
-        props += '<w:u w:val="single"/>'
+        props += f'<w:u w:val={quoteattr(underline)}/>'
+    if shade:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade.lstrip("#")}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     tag = "w:delText" if deleted else "w:t"
     return f'<w:r>{rpr}<{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'

@@ -20,7 +20,7 @@ from generator.dates import format_date
 from generator.errors import ConverterError, InputError
 from generator.library import Library
 from generator.model import ChangeNote, Comparison, Policy
-from generator.output import commit, temp_path_for, write_atomic
+from generator.output import commit, prepare_target, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, render_docx
 from generator.render.redline import Marks
 from generator.render.reproducible import pin_pdf
@@ -82,7 +82,7 @@ def write_redline(redline: Redline, target: Path, template: Path | None = None) 
     """
     template = template or DEFAULT_TEMPLATE
     when = datetime.combine(redline.today, datetime.min.time())
-    target.parent.mkdir(parents=True, exist_ok=True)
+    prepare_target(target)  # a folder or unwritable path is one line, before any work
     if target.suffix.lower() == ".docx":
         write_atomic(target, render_docx(redline.policy, template, when, Marks(True, redline.author, redline.today)))
         return target
@@ -105,7 +105,7 @@ def _convert_to_pdf(data: bytes, target: Path, when: datetime) -> None:
             docx.write_bytes(data)
             pool.ready()
             pool.workers[0].convert(docx, tmp_pdf)
-        tmp_pdf.write_bytes(pin_pdf(tmp_pdf.read_bytes(), when))  # dated like the document, not by the clock
+        write_file(tmp_pdf, pin_pdf(tmp_pdf.read_bytes(), when), target)  # dated like the document, not by the clock
         commit([(tmp_pdf, target)])
     finally:
         tmp_pdf.unlink(missing_ok=True)
