@@ -74,7 +74,6 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         if policy_id and good and not todo:
             echo(f"no school given has the {policy_id!r} policy", err=True)
             return False
-        _report_drafts(todo, echo)
         if pool:
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
@@ -84,6 +83,8 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             report.restarts = pool.stop()
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
+    failed = {name for name, _ in report.failures}
+    _report_drafts([job for job in todo if job.name not in failed], echo)
     return report.ok and not ("pdf" in formats and missing_office)
 
 
@@ -91,7 +92,7 @@ def _report_drafts(todo: list[Job], echo: Echo) -> None:
     """Say which documents print wording the governors have not approved."""
     drafts = [job for job in todo if job.policy is not None and job.policy.status.draft]
     if drafts:
-        echo(f"{len(drafts)} of {len(todo)} document(s) are drafts, marked as such (not yet approved):")
+        echo(f"{len(drafts)} of {len(todo)} document(s) built are drafts, marked as such (not yet approved):")
         for job in drafts:
             echo(f"  {job.name}: {job.policy.status.label}")
 

@@ -67,7 +67,7 @@ def test_shipped_baselines_make_the_examples_approved(workspace: Path):
 def test_reworded_wording_is_a_draft_in_all_three_places_and_build_approved_gives_the_approved(workspace: Path):
     reword(workspace, "2017-06-19")  # dated the approval day: still after the approval's library version
     done, doc = build(workspace)
-    assert "1 of 1 document(s) are drafts" in done.stdout
+    assert "1 of 1 document(s) built are drafts" in done.stdout
     assert "holtsmere-end/social-media: Draft revising version 2" in done.stdout
     # the cover: Draft, the version it revises, not yet approved
     assert cover(doc)["Version"] == "Draft revising version 2"

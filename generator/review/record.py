@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from generator.errors import PolicygenError
+from generator.errors import OutputError, PolicygenError
 from generator.output import temp_path_for
 
 
@@ -106,12 +106,12 @@ def commit_approval(path: Path, school_data: bytes, snapshot: Path | None, snaps
             replaced = True
         if tmp_snap is not None and snapshot is not None:
             os.replace(tmp_snap, snapshot)
-    except OSError as exc:
+    except (OSError, OutputError) as exc:
         if replaced:
             replace_file(target, original)
-        where = exc.filename or snapshot or path
-        raise PolicygenError(f"{path}: could not record the approval: {exc.strerror or exc} ({where}); "
-                             "nothing was changed") from None
+        reason = f"{exc.strerror} ({exc.filename or snapshot or path})" if isinstance(exc, OSError) and exc.strerror \
+            else str(exc)
+        raise PolicygenError(f"{path}: could not record the approval: {reason}; nothing was changed") from None
     finally:
         if tmp_snap is not None:
             tmp_snap.unlink(missing_ok=True)
