@@ -94,12 +94,14 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
               help="House-style template (default: templates/house-style.docx).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="LibreOffice workers for PDF (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
 @click.option("--approved", is_flag=True,
               help="Rebuild exactly what was last approved, from its snapshot (not today's wording).")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, approved: bool, library_dir: Path, schools_dir: Path) -> None:
+          template: Path | None, jobs: int | None, force: bool, approved: bool, library_dir: Path,
+          schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/.
 
     A policy whose wording or choices differ from its last approval is built
@@ -127,7 +129,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started,
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force,
                    resolver=approved_policy if approved else resolve_as_built)
     if not ok:
         raise SystemExit(1)

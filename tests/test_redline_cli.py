@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "redline"
 
@@ -73,6 +74,9 @@ def test_the_redline_file_type_follows_its_extension(approved: Path):
     done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--redline", "r.docx")
     assert done.returncode == 0, done.stderr
     assert (approved / "r.docx").read_bytes()[:2] == b"PK"
+    props = Document(approved / "r.docx").core_properties
+    assert props.author == "Test Schools HR Service"
+    assert props.title == "Comparison of version 1 with the draft – Test School"
 
 
 def test_from_and_to_compare_two_approved_versions(approved: Path):

@@ -11,7 +11,7 @@ for a ``.docx``, or as coloured, underlined and struck-through text for a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -68,7 +68,8 @@ def build_redline(library: Library, path: Path, policy_id: str, *, today: date,
     notes = tuple(_note(change, library, policy_id) for change in compare(old, new, library))
     comparison = Comparison(f"version {old.version}", new_name, _approved(old), new_detail, notes)
     author = school_file.school.hr_service or library.title or new_policy.author
-    return Redline(mark_changes(old.policy, new_policy, comparison), author, today)
+    marked = replace(mark_changes(old.policy, new_policy, comparison), author=author)  # the file's author too
+    return Redline(marked, author, today)
 
 
 def write_redline(redline: Redline, target: Path, template: Path | None = None) -> Path:
