@@ -73,7 +73,9 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
-        incremental = Incremental(out_dir, library_dir, template, {"docx", "pdf"} if pool else {"docx"},
+        # what was last approved (build --approved) is another kind of build: its own build context
+        kinds = ({"docx", "pdf"} if pool else {"docx"}) | (set() if resolver is resolve_as_built else {"approved"})
+        incremental = Incremental(out_dir, library_dir, template, kinds,
                                   office.soffice if office else None, force=force, policy_id=policy_id)
         paths = [path for path in paths if not incremental.unchanged(path)]
         good, problems = incremental.check(library, paths, resolver)
