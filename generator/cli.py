@@ -291,6 +291,15 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     click.echo(text, nl=False)
 
 
+def _register_web() -> None:
+    from generator.web.cli import register
+
+    register(cli, library_option, schools_option)
+
+
+_register_web()
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwind, so LibreOffice workers are stopped on the way out
 

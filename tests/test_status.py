@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -37,7 +38,7 @@ def reword(workspace: Path, changelog_date: str) -> None:
         "    changelog:\n", f'    changelog:\n      - {{date: {changelog_date}, summary: "Same-day reply."}}\n', 1)
     path.write_text(head + sep + tail)
     lib = workspace / "clauses/library.yaml"
-    lib.write_text(lib.read_text().replace('version: "2026.11"', 'version: "2026.12"'))
+    lib.write_text(re.sub(r'(?m)^version: .*$', 'version: "2099.1"', lib.read_text()))
 
 
 def build(workspace: Path, *extra: str) -> tuple[subprocess.CompletedProcess, Document]:
