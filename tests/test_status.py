@@ -42,7 +42,7 @@ def reword(workspace: Path, changelog_date: str) -> None:
 
 
 def build(workspace: Path, *extra: str) -> tuple[subprocess.CompletedProcess, Document]:
-    done = policygen(workspace, "build", SCHOOL, "--format", "docx", "--out", "out", *extra)
+    done = policygen(workspace, "build", SCHOOL, "--policy", "social-media", "--format", "docx", "--out", "out", *extra)
     assert done.returncode == 0, done.stderr
     return done, Document(workspace / "out" / "holtsmere-end" / "holtsmere-end-social-media.docx")
 
@@ -233,3 +233,16 @@ def test_a_read_only_school_file_or_unwritable_snapshot_changes_nothing(workspac
     assert done.returncode == 1 and "nothing was changed" in done.stderr and "Traceback" not in done.stderr
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_build_approved_needs_a_snapshot_and_builds_a_never_approved_policy_as_its_draft(workspace: Path):
+    shutil.rmtree(workspace / "schools" / "holtsmere-end.approved")
+    done = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no approved snapshot of the social-media policy to rebuild" in done.stderr
+    done = policygen(workspace, "build", "schools/model-school.yaml", "--approved", "--policy", "social-media",
+                     "--format", "docx", "--out", "out")
+    assert done.returncode == 0, done.stderr
+    assert "model-school/social-media: Draft" in done.stdout
+    doc = Document(workspace / "out" / "model-school" / "model-school-social-media.docx")
+    assert cover(doc)["Version"] == "Draft" and cover(doc)["Date approved"] == "Not yet approved"

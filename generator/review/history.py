@@ -79,13 +79,19 @@ def approved_policy(library: Library, school_file: SchoolFile, policy_id: str) -
     and table of changes are today's record up to that approval; the branding
     is the school's current one.
 
+    A policy never approved has no approved wording: it is built as today's
+    draft, marked as one.
+
     Raises:
-        InputError: the policy has no approval, or its snapshot is missing, or was
-            written before format 2 (it does not hold the whole document).
+        InputError: the latest approval's snapshot is missing, or was written
+            before format 2 (it does not hold the whole document).
     """
     snapshots = approved_snapshots(school_file, policy_id)
     last = last_snapshot(school_file, policy_id, snapshots)
     where = ("policies", policy_id, "governance")
+    choices = school_file.school.policies.get(policy_id)
+    if choices is not None and not choices.governance.approvals:
+        return resolve_as_built(library, school_file, policy_id)  # never approved: the draft, marked as one
     if last is None:
         raise InputError(school_file.source.problem(
             where, f"no approved snapshot of the {policy_id} policy to rebuild: record an approval "
