@@ -170,7 +170,7 @@ def clauses(policy_id: str | None, library_dir: Path) -> None:
             line = f"  {clause_id:34} {clause.kind:8} {clause.title}"
             if clause.kind == "choice":
                 default = "required" if clause.required else f"default {clause.default}"
-                line += f"  [{' | '.join(clause.variants)}; {default}]"
+                line += f"  [{default}]" + "".join(f"\n  {'':34}   {vid}: {v.label}" for vid, v in clause.variants.items())
             elif clause.kind == "optional":
                 line += f"  [{'on' if clause.default else 'off'} by default]"
             click.echo(line)
