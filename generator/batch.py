@@ -21,12 +21,8 @@ from typing import Callable
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-<<<<<<< HEAD
-from generator.check import Resolver
+from generator.check import Resolver, split_repeated_ids
 from generator.review.history import resolve_as_built
-=======
-from generator.check import check_paths, split_repeated_ids
->>>>>>> main
 from generator.errors import PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -83,12 +79,8 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
                                   office.soffice if office else None, force=force, policy_id=policy_id)
         paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         paths = [path for path in paths if not incremental.unchanged(path)]
-<<<<<<< HEAD
         good, problems = incremental.check(library, paths, resolver)
-=======
-        good, problems = incremental.check(library, paths)
         problems = repeated + problems
->>>>>>> main
         _report_problems(problems, report.failures, echo)
         todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
         if policy_id and good and not todo and not incremental.skipped:

@@ -124,11 +124,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-<<<<<<< HEAD
-def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolve
-                ) -> tuple[list[CheckedSchool], list[Problem]]:
-    """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
-=======
 def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """Return ``paths`` without those whose school id (file name) an earlier one has, and a problem for each.
 
@@ -148,9 +143,9 @@ def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, problems
 
 
-def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-    """Load and check each school file; return the good ones and all problems."""
->>>>>>> main
+def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolve
+                ) -> tuple[list[CheckedSchool], list[Problem]]:
+    """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
     good: list[CheckedSchool] = []
     paths, problems = split_repeated_ids(paths)
     for path in paths:

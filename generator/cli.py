@@ -69,12 +69,9 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     """Validate school files against the library, and the library and house template themselves."""
     from generator.check import check_paths
     from generator.library import load_library
-<<<<<<< HEAD
-    from generator.review.history import resolve_as_built
-=======
     from generator.render.docx import DEFAULT_TEMPLATE
+    from generator.review.history import resolve_as_built
     from generator.trial import try_template
->>>>>>> main
 
     library = load_library(library_dir)
     try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
