@@ -36,6 +36,7 @@ from generator.dates import format_date
 from lxml import etree
 
 from generator.errors import ConverterError, InputError, Problem, TemplateError
+from generator.files import MAX_TEMPLATE_BYTES, MAX_TEMPLATE_UNPACKED, FileProblem, not_regular, read_regular_file
 from generator.logo import LogoProblem, logo_for_document
 from generator.sandbox import BoundedSandbox, budget as sandbox_budget
 from generator.model import Policy
@@ -229,19 +230,26 @@ def _checked_template(template: Path) -> HouseTemplate:
         stat = template.stat()
     except OSError:
         raise TemplateError(f"{template}: house-style template not found") from None
-    if not template.is_file():
-        raise TemplateError(f"{template}: house-style template not found")
+    kind = not_regular(stat, "the house-style template")
+    if kind:  # a FIFO would hang the read, a device never end it
+        raise TemplateError(f"{template}: {kind}")
     return _check_template(template, stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=8)
 def _check_template(template: Path, size: int, mtime_ns: int) -> HouseTemplate:
     try:
-        data = template.read_bytes()
+        data = read_regular_file(template, MAX_TEMPLATE_BYTES, "the house-style template")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"{template}: not a Word document (no word/document.xml)")
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_TEMPLATE_UNPACKED:
+                raise TemplateError(f"{template}: the house-style template unpacks to {unpacked:,} bytes; "
+                                    f"at most {MAX_TEMPLATE_UNPACKED:,} are read")
         doc = DocxTemplate(io.BytesIO(data)).get_docx()  # parse now, so a corrupt file fails here
+    except FileProblem as exc:
+        raise TemplateError(f"{template}: {exc.message}") from None
     except TemplateError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
