@@ -274,26 +274,36 @@ def changes(school: Path, policy_id: str, redline: Path | None, since: str | Non
 def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir: Path) -> None:
     """List every school and policy whose review is overdue or falls due soon, soonest first."""
     from generator.library import load_library
-    from generator.review.due import due_items, format_csv, format_json, format_table
+    from generator.review.due import due_items, format_csv, format_json, format_table, load_schools
+    from generator.review.history import last_snapshot, resolve_as_built
     from generator.school import load_school
 
     library = load_library(library_dir)
     paths = sorted(schools_dir.glob("*.yaml"))
     if not paths:
         raise click.UsageError(f"no *.yaml school files in {schools_dir}")
-    problems, schools = [], []
-    for path in paths:
-        try:
-            schools.append(load_school(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    schools, problems = load_schools(paths, load_school)  # a school that fails is reported; the rest are listed
+    changed: dict[tuple[str, str], bool | None] = {}
+    for school_file in schools:
+        for pid in school_file.school.policies:
+            if pid not in library.policies:
+                continue
+            try:
+                if last_snapshot(school_file, pid) is not None:
+                    changed[(school_file.id, pid)] = resolve_as_built(library, school_file, pid).status.draft
+            except InputError as exc:
+                problems.extend(exc.problems)
     day = _parse_date(today, "--today")
-    items = due_items(library, schools, day, within)
+    items = due_items(library, schools, day, within, changed)
     text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
             "json": lambda: format_json(items, day)}[fmt]()
-    click.echo(text, nl=False)
+    out = click.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))  # bytes: the CSV's byte-order mark whatever the terminal's encoding
+    out.flush()
+    for problem in dict.fromkeys(problems):
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def _register_web() -> None:

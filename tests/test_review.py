@@ -218,14 +218,15 @@ def test_due_command_reads_well(workspace: Path):
     done = policygen(workspace, "due", "--today", "2026-11-21", "--within", "30")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["Due", "Status", "School", "Policy", "Version", "Last", "approved"]
+    assert lines[0].split() == ["Due", "Status", "School", "Policy", "Version"]
     never = [line for line in lines[2:] if line.startswith("-") and "never approved" in line]
     assert lines[2].startswith("-") and lines[2] in never and any("The School" in line for line in never)
     first_due = lines[2 + len(never)]
-    assert "1 April 2019" in first_due and "overdue by 2791 days" in first_due
+    assert "1 April 2019" in first_due and "overdue by 7 years 7 months" in first_due
     assert lines[-1] == f"4 overdue, 0 due within 30 days, {len(never)} never approved (as of 21 November 2026)."
     data = json.loads(policygen(workspace, "due", "--today", "2026-11-21", "--format", "json").stdout)
     first = data[len(never)]
     assert first["school_id"] == "roselands-stafford" and first["days_left"] == -2791
     csv_text = policygen(workspace, "due", "--today", "2026-11-21", "--format", "csv").stdout
-    assert csv_text.splitlines()[0] == "due,days_left,status,school_id,school,policy,version,last_approved,approved_by"
+    assert csv_text.splitlines()[0] == ("\ufeffdue,days_left,status,school_id,school,policy_id,policy,version,"
+                                        "last_approved,approved_by,wording_changed")
