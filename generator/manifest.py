@@ -26,7 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.fingerprint import MISSING, file_digest
+from generator.files import FileProblem, read_regular_file
+from generator.fingerprint import file_digest
 from generator.output import write_atomic
 
 MANIFEST_NAME = ".policygen-manifest.json"
@@ -94,7 +95,8 @@ class Manifest:
         """Note the shared context, the inputs a school was read from and the documents it builds."""
         entry = self.schools.setdefault(_school_key(school_path), {"documents": {}})
         entry["context"] = context_key
-        entry["inputs"] = {p: d for p, d in inputs.items() if d != MISSING}
+        # a missing input is kept: when it appears (an approval's first snapshot), the school is read again
+        entry["inputs"] = dict(inputs)
         entry["expects"] = sorted(documents)
         self.dirty = True
 
@@ -127,12 +129,15 @@ class Manifest:
         self.saved_at = time.monotonic()
 
 
+MAX_MANIFEST_BYTES = 200_000_000  # about a million documents' entries
+
+
 def load_manifest(out_dir: Path) -> Manifest:
     """Return the manifest of ``out_dir``; an absent, unreadable or older one is empty (all is rebuilt)."""
     manifest = Manifest(Path(out_dir))
     try:
-        data = json.loads(manifest.path.read_text())
-    except (OSError, ValueError):
+        data = json.loads(read_regular_file(manifest.path, MAX_MANIFEST_BYTES, "manifest"))
+    except (OSError, ValueError, FileProblem):  # a FIFO or device in its place is refused, not read
         return manifest
     if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("schools"), dict):
         manifest.schools = data["schools"]

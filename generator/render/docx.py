@@ -36,6 +36,7 @@ from generator.dates import format_date
 from lxml import etree
 
 from generator.errors import ConverterError, InputError, Problem, TemplateError
+from generator.files import MAX_TEMPLATE_BYTES, MAX_TEMPLATE_UNPACKED, FileProblem, not_regular, read_regular_file
 from generator.logo import LogoProblem, logo_for_document
 from generator.sandbox import BoundedSandbox, budget as sandbox_budget
 from generator.model import Policy
@@ -229,19 +230,26 @@ def _checked_template(template: Path) -> HouseTemplate:
         stat = template.stat()
     except OSError:
         raise TemplateError(f"{template}: house-style template not found") from None
-    if not template.is_file():
-        raise TemplateError(f"{template}: house-style template not found")
+    kind = not_regular(stat, "the house-style template")
+    if kind:  # a FIFO would hang the read, a device never end it
+        raise TemplateError(f"{template}: {kind}")
     return _check_template(template, stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=8)
 def _check_template(template: Path, size: int, mtime_ns: int) -> HouseTemplate:
     try:
-        data = template.read_bytes()
+        data = read_regular_file(template, MAX_TEMPLATE_BYTES, "the house-style template")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"{template}: not a Word document (no word/document.xml)")
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_TEMPLATE_UNPACKED:
+                raise TemplateError(f"{template}: the house-style template unpacks to {unpacked:,} bytes; "
+                                    f"at most {MAX_TEMPLATE_UNPACKED:,} are read")
         doc = DocxTemplate(io.BytesIO(data)).get_docx()  # parse now, so a corrupt file fails here
+    except FileProblem as exc:
+        raise TemplateError(f"{template}: {exc.message}") from None
     except TemplateError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -303,6 +311,8 @@ def _remember(cache: dict[str, Any], key: str, make: Callable[[], Any], limit: i
 def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) -> dict[str, Any]:
     gov = policy.governance
     current = gov.current
+    status = policy.status
+    draft = status.draft and policy.comparison is None  # a redline's cover says what it compares instead
     logo: Any = ""
     if policy.brand.logo:
         try:
@@ -311,19 +321,29 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
             raise InputError(Problem(policy.brand.logo, 0, 0, exc.message)) from None
         logo = InlineImage(tpl, image_descriptor=io.BytesIO(image.data), width=Cm(image.width_cm),
                            height=Cm(image.height_cm))
+    if draft:  # the cover, header and footer all say so; never the last approval's date
+        version = status.label
+        date_approved = "Not yet approved"
+        approved_by = f"To be approved by {gov.approving_body}"
+        next_review = "To be set when approved"
+    else:
+        version = gov.version
+        date_approved = format_date(current.date) if current else "Not yet approved"
+        approved_by = current.by if current else gov.approving_body
+        next_review = format_date(current.next_review) if current else "To be set when approved"
     return _literal({
         "logo": logo,
         "school_name": policy.school_name,
         "school_short_name": policy.short_name or policy.school_name,
         "members": _members_line(policy.members),
         "motto": policy.brand.motto,
-        "policy_title": title or policy.title,
+        "policy_title": (title or policy.title) + (" (Draft)" if draft else ""),
         "index_ref": gov.index_ref,
         "owner": gov.owner,
-        "version": gov.version,
-        "date_approved": format_date(current.date) if current else "Not yet approved",
-        "approved_by": current.by if current else gov.approving_body,
-        "next_review": format_date(current.next_review) if current else "To be set when approved",
+        "version": version,
+        "date_approved": date_approved,
+        "approved_by": approved_by,
+        "next_review": next_review,
         "history": [
             {"version": a.version, "date": format_date(a.date), "by": a.by, "summary": a.summary,
              "next_review": format_date(a.next_review)}
@@ -358,12 +378,15 @@ def _literal(value: Any) -> Any:
 
 def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime) -> None:
     props = doc.core_properties
-    props.title = _fit(f"{title or policy.title} – {policy.school_name}")
+    draft = " (Draft)" if policy.status.draft and policy.comparison is None else ""
+    props.title = _fit(f"{title or policy.title}{draft} – {policy.school_name}")
     props.subject = _fit(policy.subject)
     props.author = _fit(policy.author)
     props.last_modified_by = "policygen"
     props.language = policy.language
-    props.keywords = _fit(f"policy; {policy.policy_id}; version {policy.governance.version}")
+    props.keywords = _fit(f"policy; {policy.policy_id}; {policy.status.label.lower()}" if policy.status.draft
+                          else f"policy; {policy.policy_id}; version {policy.governance.version}")
+    props.content_status = policy.status.label
     props.comments = _fit(f"Generated by policygen from clause library {policy.library_version}.")
     props.category = "School policy"
     props.identifier = _fit(f"{policy.school_id}-{policy.policy_id}")
