@@ -105,7 +105,7 @@ def test_bad_groups_are_located(project: Path, edit, expected):
 def test_approve_still_edits_the_school_file_alone(project: Path):
     before = (project / "groups" / "greenfields.yaml").read_text()
     done = policygen(project, "approve", "schools/birch-academy.yaml", "--policy", "staff-code",
-                     "--library-dir", "clauses", "--date", "2030-02-01", "--by", "Trust board")
+                     "--library-dir", "clauses", "--date", "2026-11-01", "--by", "Trust board")
     assert done.returncode == 0, done.stderr
     assert "approvals:" in (project / "schools" / "birch-academy.yaml").read_text()
     assert (project / "groups" / "greenfields.yaml").read_text() == before
@@ -116,7 +116,7 @@ def test_a_federation_prints_one_policy_naming_its_members_on_the_cover(tmp_path
     school = load_school(GOVERNANCE / "schools" / "oakwood-federation.yaml")
     doc = Document(build_docx(load_library(GOVERNANCE / "clauses"), school, tmp_path, "staff-code"))
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
-    cover = paragraphs[: [t for _, t in paragraphs].index("Staff Code") + 1]
+    cover = paragraphs[: next(i for i, (_, t) in enumerate(paragraphs) if t.startswith("Staff Code")) + 1]
     assert ("School Name", "The Oakwood Federation of Infant and Junior Schools") in cover
     assert ("Subtitle", "Oakwood Infant School, Oakwood Junior School and Oakwood Nursery & Pre-School") in cover
     assert not any("{%" in t or "members" in t for _, t in paragraphs)
@@ -128,10 +128,10 @@ def test_the_header_uses_the_short_name_and_a_school_without_members_has_no_memb
     library = load_library(GOVERNANCE / "clauses")
     doc = Document(build_docx(library, load_school(GOVERNANCE / "schools" / "oakwood-federation.yaml"), tmp_path,
                               "staff-code"))
-    assert doc.sections[0].header.paragraphs[0].text == "Oakwood Federation\tStaff Code"
+    assert doc.sections[0].header.paragraphs[0].text.startswith("Oakwood Federation\tStaff Code")
     plain = Document(build_docx(library, load_school(GOVERNANCE / "schools" / "oak-academy.yaml"), tmp_path,
                                 "staff-code"))
-    assert plain.sections[0].header.paragraphs[0].text == "Oak & Ash\tStaff Code"
+    assert plain.sections[0].header.paragraphs[0].text.startswith("Oak & Ash\tStaff Code")
     cover = [p.text for p in plain.paragraphs[:6]]
     assert cover[:3] == ["", "Oak & Ash Academy", ""]  # logo, name, motto: no members line
 
