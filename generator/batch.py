@@ -4,8 +4,11 @@ DOCX are rendered in this process; PDFs come from a pool of warm LibreOffice
 workers (``--jobs``, one thread each). The workers start first, while the
 library and schools are read; then this thread renders DOCX ahead into a
 short queue, so a worker that finishes a PDF finds the next DOCX waiting
-instead of idling while Python renders it. A school that fails does not stop
-the others; the summary lists every failure with its reason.
+instead of idling while Python renders it. A school that fails, for any
+reason, does not stop the others; the summary lists every failure with its
+reason. A signal (:class:`Interrupted`) kills the workers at once, keeps the
+documents already finished, and leaves the count in the exception for the
+CLI's one-line message.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import check_paths
-from generator.errors import PolicygenError, Problem
+from generator.errors import ConversionCancelled, Interrupted, PolicygenError, Problem
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
-from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, start_pool
+from generator.render.office import INSTALL_HINT, LibreOffice
+from generator.render.pool import WorkerPool, start_pool
 
 Echo = Callable[..., None]
 
@@ -37,7 +41,11 @@ class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
-    restarts: int = 0
+    restarts: int = 0  # after LibreOffice crashed or hung; routine recycling is not counted
+
+    @property
+    def built(self) -> int:
+        return sum(1 for o in self.outcomes if o.ok)
 
     @property
     def ok(self) -> bool:
@@ -53,6 +61,9 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
     the workers early; the build stops them when it ends.
+
+    Raises:
+        Interrupted: a signal stopped the build; its ``summary`` says how far it got.
     """
     begun = time.monotonic()
     office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
@@ -75,9 +86,15 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
             _build_docx_only(library, todo, out_dir, template, echo, report)
+    except Interrupted as stop:
+        if pool:
+            pool.abort()
+        stop.summary = f"{report.built} of {len(todo) or len(paths)} policies were built"
+        raise
     finally:
         if pool:
-            report.restarts = pool.stop()
+            pool.stop()
+            report.restarts = pool.restarts
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
@@ -93,6 +110,13 @@ def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], e
         failures.append((path.stem, f"{len(found)} input error(s), listed above"))
 
 
+def _failed(job: Job, exc: Exception) -> Outcome:
+    """Return the outcome of a job that raised ``exc``: policygen's own message, or what went wrong."""
+    if isinstance(exc, PolicygenError):
+        return Outcome(job, error=str(exc))
+    return Outcome(job, error=f"unexpected {type(exc).__name__}: {exc} (please report it; run with --debug)")
+
+
 def _line(outcome: Outcome) -> str:
     if outcome.ok:
         names = ", ".join(p.suffix.lstrip(".") for p in outcome.files)
@@ -104,7 +128,10 @@ def _build_docx_only(library: Library, todo: list[Job], out_dir: Path, template:
                      report: BuildReport) -> None:
     with _Progress(len(todo), echo) as progress:
         for job in todo:
-            outcome = build_job(library, job, out_dir, template)
+            try:
+                outcome = build_job(library, job, out_dir, template)
+            except Exception as exc:  # one school's failure never stops the batch
+                outcome = _failed(job, exc)
             report.outcomes.append(outcome)
             progress.done(_line(outcome))
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
@@ -120,18 +147,20 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
             report.outcomes.append(outcome)
             progress.done(_line(outcome))
 
-    def serve(worker: Worker) -> None:
+    def serve() -> None:
         while (item := rendered.get()) is not None:
             job, data = item
             try:
-                outcome = write_job(out_dir, job, data, worker)
-            except Exception as exc:  # never lose the rest of the batch
-                outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
+                outcome = write_job(out_dir, job, data, pool)
+            except ConversionCancelled:
+                continue  # the build was interrupted; this document is discarded
+            except Exception as exc:  # one school's failure never stops the batch
+                outcome = _failed(job, exc)
             record(outcome)
 
     with _Progress(len(todo), echo) as progress:
         pool.ready()
-        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers[:max(1, len(todo))]]
+        threads = [threading.Thread(target=serve, daemon=True) for _ in range(min(pool.size, max(1, len(todo))))]
         for thread in threads:
             thread.start()
         interrupted = True
@@ -139,15 +168,16 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
             for job in todo:
                 try:
                     data = render_job(library, job, template)
-                except PolicygenError as exc:
-                    record(Outcome(job, error=str(exc)))
+                except Exception as exc:  # one school's failure never stops the batch
+                    record(_failed(job, exc))
                     continue
                 if not _put(rendered, (job, data), threads):
                     record(Outcome(job, error="no LibreOffice worker was left to convert it"))
             interrupted = False
         finally:
-            if interrupted:  # Ctrl-C or SIGTERM: drop what is queued, let the workers finish what they hold
+            if interrupted:  # a signal: drop what is queued, and stop what the workers hold
                 _drain(rendered)
+                pool.abort()
             for _ in threads:
                 _put(rendered, None, threads)
             for thread in threads:
@@ -175,9 +205,9 @@ def _drain(rendered: queue.Queue) -> None:
 
 
 def _summarise(report: BuildReport, planned: int, out_dir: Path, echo: Echo) -> None:
-    built = sum(1 for o in report.outcomes if o.ok)
-    extra = f"; LibreOffice restarted {report.restarts} time(s)" if report.restarts else ""
-    echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
+    extra = (f"; LibreOffice crashed or hung and was restarted {report.restarts} time(s)"
+             if report.restarts else "")
+    echo(f"built {report.built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
     if report.failures:
         echo(f"{len(report.failures)} failed:", err=True)
         for name, reason in report.failures:

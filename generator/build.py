@@ -18,6 +18,7 @@ from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
+from generator.render.worker import Conversion
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile
 
@@ -25,8 +26,8 @@ from generator.school import SchoolFile
 class Converter(Protocol):
     """Something that lays out a DOCX, exports it as PDF and reports its contents page."""
 
-    def convert(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
-        """Write ``pdf`` from ``docx``; return the (title, page) lines of its table of contents."""
+    def convert(self, docx: bytes) -> Conversion:
+        """Return the PDF of ``docx`` and the (title, page) lines of its table of contents."""
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,20 @@ def write_docx(out_dir: Path, job: Job, data: bytes) -> Path:
 def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converter) -> list[Path]:
     """Convert a job's DOCX with ``converter`` and move both files into place together.
 
+    LibreOffice works in its own folder; the temporary files in ``out_dir``
+    exist only while the finished DOCX and PDF are written and renamed.
+
     Raises:
         ConverterError: LibreOffice failed; nothing is replaced.
     """
     docx, pdf = target_paths(out_dir, job)
+    converted = converter.convert(data)
+    filled = fill_toc(data, converted.toc)
     tmp_docx = temp_path_for(docx)
     tmp_pdf = temp_path_for(pdf)
     try:
-        tmp_docx.write_bytes(data)
-        toc = converter.convert(tmp_docx, tmp_pdf)
-        tmp_docx.write_bytes(fill_toc(data, toc))
+        tmp_docx.write_bytes(filled)
+        tmp_pdf.write_bytes(converted.pdf)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import InputError, PolicygenError
+from generator.errors import InputError, Interrupted, PolicygenError
 
 DEFAULT_LIBRARY = Path("clauses")
 DEFAULT_SCHOOLS = Path("schools")
@@ -236,13 +236,20 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     click.echo(text, nl=False)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwind, so LibreOffice workers are stopped on the way out
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Unwind on the first signal, so workers are stopped on the way out; ignore the ones after it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    raise Interrupted(signum)
 
 
 def main() -> None:
-    """Run the CLI; map policygen errors to exit 1 and usage errors to exit 2."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Run the CLI; map policygen errors to exit 1, usage errors to exit 2, and signals to 128 + signal."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -265,8 +272,11 @@ def main() -> None:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; finished documents were kept, unfinished ones discarded.", err=True)
-        sys.exit(130)
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        done = (f" after {stop.summary}; finished documents were kept, unfinished ones discarded"
+                if stop.summary else "")
+        click.echo(f"interrupted by {name}{done}", err=True)
+        sys.exit(128 + stop.signum)
     except SystemExit:
         raise
