@@ -25,7 +25,7 @@ import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import check_paths
-from generator.errors import ConversionCancelled, Interrupted, PolicygenError, Problem
+from generator.errors import Interrupted, PolicygenError, Problem
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
 from generator.render.office import INSTALL_HINT, LibreOffice
@@ -114,6 +114,8 @@ def _failed(job: Job, exc: Exception) -> Outcome:
     """Return the outcome of a job that raised ``exc``: policygen's own message, or what went wrong."""
     if isinstance(exc, PolicygenError):
         return Outcome(job, error=str(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        return Outcome(job, error=f"could not write {exc.filename or 'its files'}: {exc.strerror}")
     return Outcome(job, error=f"unexpected {type(exc).__name__}: {exc} (please report it; run with --debug)")
 
 
@@ -152,10 +154,10 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
             job, data = item
             try:
                 outcome = write_job(out_dir, job, data, pool)
-            except ConversionCancelled:
-                continue  # the build was interrupted; this document is discarded
             except Exception as exc:  # one school's failure never stops the batch
                 outcome = _failed(job, exc)
+            if not outcome.ok and pool.aborted:
+                continue  # the build was interrupted; this document is discarded, not failed
             record(outcome)
 
     with _Progress(len(todo), echo) as progress:

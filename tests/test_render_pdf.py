@@ -179,6 +179,21 @@ def test_killed_worker_is_restarted_and_the_document_retried(built):
         assert converted.pdf.startswith(b"%PDF") and len(converted.pdf) > 10_000
 
 
+def test_a_crash_mid_document_is_retried_and_a_kill_is_not_held_against_it(built):
+    out, _ = built
+    data = paths(out, "bradley-primary")[0].read_bytes()
+    with Worker(libreoffice(), timeout=30, max_losses=1) as worker:
+        # SIGSEGV is a crash, which a document could cause: with max_losses=1 it fails the document
+        os.kill(soffice_bin(worker), signal.SIGSEGV)
+        with pytest.raises(ConverterError, match=r"LibreOffice crashed or hung 1 time\(s\) on this document"):
+            worker.convert(data)
+        # SIGKILL comes from outside (kill -9, the OOM killer): retried without counting against it
+        worker.start()
+        os.kill(soffice_bin(worker), signal.SIGKILL)
+        assert worker.convert(data).pdf.startswith(b"%PDF")
+        assert worker.restarts == 2
+
+
 def test_hung_worker_times_out_and_recovers(built):
     out, _ = built
     docx, _ = paths(out, "holtsmere-end")

@@ -46,6 +46,11 @@ class WorkerPool:
         return len(self.workers)
 
     @property
+    def aborted(self) -> bool:
+        """Return True once :meth:`abort` was called."""
+        return self._aborted
+
+    @property
     def restarts(self) -> int:
         """Return how often a worker was started afresh after LibreOffice crashed or hung."""
         return sum(w.restarts for w in self.workers)

@@ -12,8 +12,12 @@ What can go wrong, and what the worker does:
 - LibreOffice dies (``lost``, or the helper's pipe closes) or stops answering
   for ``timeout`` seconds (a hang, e.g. a SIGSTOP): the whole group is
   killed, a fresh LibreOffice is started, and the document is tried again
-  in a fresh folder, up to ``max_losses`` crashes or ``max_hangs`` hangs.
-  These count as :attr:`Worker.restarts`.
+  in a fresh folder, up to ``max_losses`` crashes or ``max_hangs`` hangs
+  while converting it. A LibreOffice killed from outside (SIGKILL: someone's
+  ``kill -9``, or the kernel's out-of-memory killer) or dying while it starts
+  is not held against the document: up to ``max_kills`` kills, and
+  ``max_start_failures`` failed starts in a row. All of these count as
+  :attr:`Worker.restarts`.
 - After ``recycle_after`` documents the worker starts afresh, to keep
   LibreOffice's memory in check; that counts as :attr:`Worker.recycles`.
 """
@@ -59,11 +63,12 @@ class Conversion:
 
 
 class _Lost(Exception):
-    """LibreOffice or the helper died, or stopped answering (``hang``)."""
+    """LibreOffice or the helper died, or stopped answering (``hang``), while converting or ``starting``."""
 
-    def __init__(self, reason: str, hang: bool = False):
+    def __init__(self, reason: str, hang: bool = False, starting: bool = False):
         super().__init__(reason)
         self.hang = hang
+        self.starting = starting
 
 
 class Worker:
@@ -80,7 +85,7 @@ class Worker:
 
     def __init__(self, office: LibreOffice, *, timeout: float | None = None, recycle_after: int = 100,
                  start_timeout: float = 90.0, in_office: bool = True, quiet_idle: bool = True,
-                 max_losses: int = 6, max_hangs: int = 2):
+                 max_losses: int = 6, max_hangs: int = 2, max_start_failures: int = 10, max_kills: int = 100):
         self.office = office
         self.want_in_office = in_office
         self.quiet_idle = quiet_idle
@@ -90,6 +95,8 @@ class Worker:
         self.start_timeout = start_timeout
         self.max_losses = max_losses
         self.max_hangs = max_hangs
+        self.max_start_failures = max_start_failures
+        self.max_kills = max_kills
         self.converted = 0  # documents since LibreOffice last started
         self.restarts = 0  # fresh starts after a crash or a hang
         self.recycles = 0  # routine fresh starts every recycle_after documents
@@ -166,7 +173,7 @@ class Worker:
         """
         with self._lock:
             reasons: list[str] = []
-            losses = hangs = 0
+            losses = hangs = failed_starts = kills = 0
             while True:
                 if self._aborted:
                     raise ConversionCancelled("the LibreOffice workers were stopped")
@@ -174,16 +181,44 @@ class Worker:
                     self._ensure_started()
                     return self._convert_once(docx)
                 except _Lost as lost:
+                    killed = self._killed_from_outside()
                     self._stop()
                     if self._aborted:
                         raise ConversionCancelled("the LibreOffice workers were stopped") from None
                     self.restarts += 1
+                    if killed:
+                        kills += 1
+                        if kills >= self.max_kills:
+                            raise ConverterError(f"LibreOffice was killed {kills} times (SIGKILL) "
+                                                 "while converting this document") from None
+                        continue
+                    if lost.starting:
+                        failed_starts += 1
+                        if failed_starts >= self.max_start_failures:
+                            raise ConverterError(f"LibreOffice did not start: {lost}") from None
+                        continue
+                    failed_starts = 0
                     reasons.append(str(lost))
                     hangs += lost.hang
                     losses += not lost.hang
                     if hangs >= self.max_hangs or losses >= self.max_losses:
-                        raise ConverterError(f"LibreOffice failed {len(reasons)} times on this document: "
+                        raise ConverterError(f"LibreOffice crashed or hung {len(reasons)} time(s) on this document: "
                                              + "; ".join(reasons)) from None
+
+    def _killed_from_outside(self) -> bool:
+        """Return True when soffice.bin died of SIGKILL, which no document causes.
+
+        oosplash, the group's leader and our child, exits with 128 + the
+        signal that ended soffice.bin (a crash shows as SIGABRT, from
+        LibreOffice's crash handler).
+        """
+        leader = self._procs[0] if self._procs else None
+        if leader is None:
+            return False
+        try:
+            return leader.wait(timeout=0.5) == 128 + signal.SIGKILL
+        except subprocess.TimeoutExpired:
+            return False
 
     def _ensure_started(self) -> None:
         if self._group is not None and self.converted >= self.recycle_after:
@@ -219,7 +254,10 @@ class Worker:
             hello = self._read(self.start_timeout, "LibreOffice did not start within")
         except OSError as exc:  # e.g. LibreOffice died before the helper could join its group
             self._stop()
-            raise _Lost(f"LibreOffice could not be started ({exc})") from None
+            raise _Lost(f"LibreOffice could not be started ({exc})", starting=True) from None
+        except _Lost as lost:
+            self._stop()
+            raise _Lost(str(lost), lost.hang, starting=True) from None
         except BaseException:
             self._stop()
             raise
@@ -299,7 +337,7 @@ class Worker:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Lost(f"{late} {timeout:.0f}s", hang=True)
-            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            ready, _, _ = select.select([fd], [], [], min(left, 0.25))
             if ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
@@ -308,10 +346,12 @@ class Worker:
                 continue
             if self._aborted:
                 raise _Lost("stopped")
-            # the helper should notice a dead LibreOffice at once; give it a few seconds to say so
-            if set(group_members(self._group or -1)) <= {helper.pid}:
+            # the helper says so when LibreOffice dies during a conversion, but while it connects it
+            # keeps trying; a group with nothing but the helper left has lost its LibreOffice (oosplash
+            # exits when soffice.bin does, so while oosplash runs there is no need to look further)
+            if self._procs[0].poll() is not None and set(group_members(self._group or -1)) <= {helper.pid}:
                 office_gone_at = office_gone_at or time.monotonic()
-                if time.monotonic() - office_gone_at > 5:
+                if time.monotonic() - office_gone_at > 1:
                     raise _Lost("LibreOffice exited")
         line, _, self._buffer = self._buffer.partition(b"\n")
         try:
