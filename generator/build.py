@@ -18,6 +18,7 @@ from generator.library import Library
 from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
+from generator.render.reproducible import docx_date, pin_pdf
 from generator.render.worker import Conversion
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile
@@ -98,11 +99,14 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     docx, pdf = target_paths(out_dir, job)
     converted = converter.convert(data)
     filled = fill_toc(data, converted.toc)
+    when = docx_date(data)
+    # the PDF carries the DOCX's date, not the time LibreOffice ran
+    pdf_bytes = pin_pdf(converted.pdf, when) if when is not None else converted.pdf
     tmp_docx = temp_path_for(docx)
     tmp_pdf = temp_path_for(pdf)
     try:
         tmp_docx.write_bytes(filled)
-        tmp_pdf.write_bytes(converted.pdf)
+        tmp_pdf.write_bytes(pdf_bytes)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

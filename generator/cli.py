@@ -101,6 +101,9 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
+    from generator.render.reproducible import source_date_epoch
+
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is one clear error, before any work
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 
@@ -189,19 +192,33 @@ def approve(school: Path, policy_id: str, when: str | None, by: str, summary: st
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_id", default="social-media", show_default=True)
-@click.option("--redline", type=click.Path(path_type=Path), help="Also write a Word file with tracked changes.")
-@click.option("--today", metavar="YYYY-MM-DD", help="Date stamped on the tracked changes (default: today).")
+@click.option("--redline", type=click.Path(path_type=Path),
+              help="Also write a comparison for governors: FILE.pdf (needs LibreOffice) or FILE.docx (tracked changes).")
+@click.option("--from", "since", metavar="N", help="Redline from approved version N (default: the last approved).")
+@click.option("--to", "until", metavar="M", help="Redline to approved version M (default: the wording today).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Date of the redline's changes (default: today).")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="House-style template.")
 @library_option
-def changes(school: Path, policy_id: str, redline: Path | None, today: str | None, template: Path | None,
-            library_dir: Path) -> None:
+def changes(school: Path, policy_id: str, redline: Path | None, since: str | None, until: str | None,
+            today: str | None, template: Path | None, library_dir: Path) -> None:
     """Show what changed since the governors last approved the policy."""
+    if redline is not None and redline.suffix.lower() not in (".pdf", ".docx"):
+        raise click.BadParameter(f"{redline.name!r}: name the redline FILE.pdf or FILE.docx", param_hint="--redline")
+    if (since or until) and redline is None:
+        raise click.UsageError("--from and --to choose the versions a --redline compares; add --redline FILE.pdf")
     from generator.library import load_library
     from generator.review.report import describe_changes
 
-    report = describe_changes(load_library(library_dir), school, policy_id, redline=redline,
-                              today=_parse_date(today, "--today"), template=template)
-    click.echo(report, nl=False)
+    library = load_library(library_dir)
+    if since is None and until is None:
+        click.echo(describe_changes(library, school, policy_id), nl=False)
+    if redline is not None:
+        from generator.review.redline import build_redline, write_redline
+
+        marked = build_redline(library, school, policy_id, today=_parse_date(today, "--today"),
+                               since=since, until=until)
+        write_redline(marked, redline, template)
+        click.echo(f"redline ({marked.policy.comparison.title}): {redline}")
 
 
 @cli.command()

@@ -185,6 +185,7 @@ class Library:
     version: str
     policies: dict[str, PolicyLibrary]
     warnings: list[Problem] = field(default_factory=list)
+    title: str = ""  # library.yaml's title, e.g. "Model staff policies for schools"
 
     def policy(self, policy_id: str) -> PolicyLibrary:
         return self.policies[policy_id]
@@ -209,9 +210,10 @@ def load_library(root: Path) -> Library:
     root = Path(root)
     problems: list[Problem] = []
     lib_path = root / "library.yaml"
-    version = "unversioned"
+    version, title = "unversioned", ""
     try:
-        version = validate_source(load_source(lib_path), LibraryFile).version
+        lib_file = validate_source(load_source(lib_path), LibraryFile)
+        version, title = lib_file.version, lib_file.title
     except InputError as exc:
         problems.extend(exc.problems)
     policies: dict[str, PolicyLibrary] = {}
@@ -228,7 +230,7 @@ def load_library(root: Path) -> Library:
     problems.sort(key=lambda p: (str(p.path), p.line, p.col))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    return Library(root, version, policies, warnings=problems)
+    return Library(root, version, policies, warnings=problems, title=title)
 
 
 def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:

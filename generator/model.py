@@ -24,10 +24,45 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Insertion:
+    """Runs a redline marks as added (pandoc's ``Span [insertion]``)."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """Runs a redline marks as removed (pandoc's ``Span [deletion]``); they read as absent."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+# A policy holds only runs; a redline (see generator.compare) also holds insertions and deletions.
+Inline = Run | Insertion | Deletion
+
+
+def revision_of(inlines: tuple[Inline, ...]) -> str | None:
+    """Return "inserted" or "deleted" when every inline is one, else None (a paragraph added or removed whole)."""
+    if inlines and all(isinstance(i, Insertion) for i in inlines):
+        return "inserted"
+    if inlines and all(isinstance(i, Deletion) for i in inlines):
+        return "deleted"
+    return None
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A body paragraph made of runs."""
 
-    runs: tuple[Run, ...]
+    runs: tuple[Inline, ...]
 
     @property
     def text(self) -> str:
@@ -38,7 +73,7 @@ class Paragraph:
 class ListItem:
     """One list item; ``level`` 0 is the outer list."""
 
-    runs: tuple[Run, ...]
+    runs: tuple[Inline, ...]
     level: int = 0
     ordered: bool = False
 
@@ -69,6 +104,8 @@ class Clause:
     variant: str | None
     blocks: tuple[Block, ...]
     origin: str = "library"  # "library" or "school" (a local addition)
+    change: str | None = None  # in a redline: "inserted" or "deleted" (the whole clause)
+    old_title: str | None = None  # in a redline: the title it had, when it was retitled
 
 
 @dataclass(frozen=True)
@@ -101,6 +138,7 @@ class Section:
     appendix: bool = False
     form: Form | None = None
     changes: tuple["ChangeRow", ...] | None = None
+    change: str | None = None  # in a redline: "inserted" or "deleted" (the whole section)
 
     @property
     def heading(self) -> str:
@@ -148,6 +186,30 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class ChangeNote:
+    """One line of a redline's summary: which clause changed, how, and why."""
+
+    clause: str  # number and title, "6.2 Personal use of social media"
+    what: str  # "Reworded", "New clause", "Removed", "Choice changed from “A” to “B”"
+    why: tuple[str, ...] = ()  # the library's changelog lines, dated
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a redline compares, for its cover and summary page."""
+
+    old: str  # "version 2"
+    new: str  # "version 3" or "the draft"
+    old_detail: str  # "approved 10 March 2025 by the Full Governing Body"
+    new_detail: str  # "approved …" or "as it would print on 23 November 2026"
+    notes: tuple[ChangeNote, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Comparison of {self.old} with {self.new}"
+
+
+@dataclass(frozen=True)
 class Brand:
     """How the school's documents look."""
 
@@ -174,6 +236,7 @@ class Policy:
     language: str = "en-GB"
     author: str = ""
     subject: str = ""
+    comparison: Comparison | None = None  # set on a redline: the tree then holds insertions and deletions
 
     @property
     def body(self) -> tuple[Section, ...]:

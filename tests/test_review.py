@@ -23,6 +23,29 @@ def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
+def tracked_spans(docx: Path) -> list[tuple[str, str, dict]]:
+    """Return (insertion or deletion, text, attributes) of every tracked change, as pandoc reads the DOCX."""
+    doc = json.loads(subprocess.run(["pandoc", "--track-changes=all", "-f", "docx", "-t", "json", str(docx)],
+                                    capture_output=True, check=True, text=True, timeout=120).stdout)
+    found: list[tuple[str, str, dict]] = []
+
+    def text(inlines: list) -> str:
+        words = {"Str": lambda c: c, "Space": lambda c: " ", "SoftBreak": lambda c: " ",
+                 "Span": lambda c: text(c[1]), "Link": lambda c: text(c[1]), "Strong": text, "Emph": text}
+        return "".join(words[i["t"]](i.get("c")) for i in inlines if i["t"] in words)
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict) and "t" in node:
+            if node["t"] == "Span" and node["c"][0][1][:1] in (["insertion"], ["deletion"]):
+                found.append((node["c"][0][1][0], text(node["c"][1]), dict(node["c"][0][2])))
+            walk(node.get("c"))
+    walk(doc["blocks"])
+    return found
+
+
 def removed_lines(before: str, after: str) -> list[str]:
     return [ln for ln in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
             if ln.startswith("-") and not ln.startswith("---")]
@@ -65,7 +88,7 @@ def test_round_trip(workspace: Path):
         'next_review: 2028-11-20}']
     assert "# Roselands & Stafford Federation, East Sussex (seed 001)" in first
     assert "official-sites: allowed              # Appendix A and the approval form" in first
-    snapshot = workspace / "schools" / "roselands-stafford.approved" / "social-media-v2.yaml"
+    snapshot = workspace / "schools" / "roselands-stafford.approved" / "social-media-v2.json"
     assert snapshot.exists()
 
     # nothing changed yet
@@ -89,11 +112,9 @@ def test_round_trip(workspace: Path):
                           "1 reworded."]
 
     # 4. the redline shows it as a tracked change
-    xml = zipfile.ZipFile(redline).read("word/document.xml").decode()
-    inserted = re.findall(r"<w:ins [^>]*>.*?</w:ins>", xml)
-    deleted = re.findall(r"<w:del [^>]*>.*?</w:del>", xml)
-    assert len(inserted) == 1 and "on the same day" in inserted[0] and 'w:date="2026-12-02T00:00:00Z"' in inserted[0]
-    assert deleted == []
+    spans = tracked_spans(redline)
+    assert [(kind, text) for kind, text, _ in spans] == [("insertion", "on the same day")]
+    assert spans[0][2]["date"] == "2026-12-02T00:00:00Z"
     assert "7.3 Media enquiries" in "".join(t for _, t in docx_paragraphs(redline))
 
     # 5. approving again gives version 3; 7. again only added lines
@@ -204,18 +225,3 @@ def test_due_command_reads_well(workspace: Path):
     assert data[1]["school_id"] == "roselands-stafford" and data[1]["days_left"] == -2791
     csv_text = policygen(workspace, "due", "--today", "2026-11-21", "--format", "csv").stdout
     assert csv_text.splitlines()[0] == "due,days_left,status,school_id,school,policy,version,last_approved,approved_by"
-
-
-def test_redline_of_a_variant_change_replaces_the_paragraph(workspace: Path):
-    assert policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--date", "2026-11-20",
-                     "--by", "Full Governing Body").returncode == 0
-    school = workspace / "schools" / "holtsmere-end.yaml"
-    school.write_text(school.read_text().replace("personal-use-at-work: designated-place", "personal-use-at-work: never"))
-    done = policygen(workspace, "changes", "schools/holtsmere-end.yaml", "--redline", "redline.docx")
-    assert done.returncode == 0, done.stderr
-    assert "  5.1 Personal use at work: variant changed (designated-place → never)" in done.stdout.splitlines()
-    xml = zipfile.ZipFile(workspace / "redline.docx").read("word/document.xml").decode()
-    deleted = "".join(re.findall(r"<w:delText[^>]*>(.*?)</w:delText>", xml))
-    inserted = "".join(re.findall(r"<w:ins [^>]*><w:r>(?:<w:rPr>.*?</w:rPr>)?<w:t[^>]*>(.*?)</w:t>", xml))
-    assert deleted.startswith("Occasional personal use of social media during working hours is permitted")
-    assert inserted.startswith("Personal use of social media is never permitted during working hours")

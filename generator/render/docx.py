@@ -19,10 +19,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, RGBColor
 from docx.styles.style import StyleFactory
 from docxtpl import DocxTemplate, InlineImage
+
+# Importing docxtpl imports docxcompose, which maps python-docx's "cp" prefix to the
+# custom-properties namespace for the whole process; core properties set after that
+# (keywords, category, last modified by) land in the wrong namespace and core.xml is
+# malformed (docxtpl issue 471, docxcompose issue 101). Put the core-properties
+# namespace back: policygen writes no custom properties.
+nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -31,10 +38,12 @@ from generator.dates import format_date
 from lxml import etree
 
 from generator.errors import ConverterError, TemplateError
-from generator.model import Block, Form, ListBlock, Paragraph, Policy, Run, Section
+from generator.model import Block, Form, Inline, ListBlock, Paragraph, Policy, Run, Section, revision_of
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.render import oxml, wml
+from generator.render.redline import Marks, change_of, cover_fields, heading_inlines, summary_of_changes
+from generator.render.reproducible import document_date, repack_docx, source_date_epoch
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "house-style.docx"
 
@@ -54,25 +63,44 @@ TICK_BOX = "\u2610"
 TICK_FONT = "DejaVu Sans"
 
 
-def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE) -> bytes:
+def render_docx(policy: Policy, template: Path = DEFAULT_TEMPLATE, when: datetime | None = None,
+                marks: Marks | None = None) -> bytes:
     """Return ``policy`` as the bytes of a .docx file built on ``template``.
+
+    ``when`` is the document's date (default: :func:`reproducible.document_date`);
+    the same policy, template and date always give the same bytes.
+
+    A redline (``policy.comparison`` set) has its summary on the cover page,
+    and its insertions and deletions drawn as ``marks`` says (by default as
+    tracked changes by the policy's author, on the document's date).
 
     Raises:
         TemplateError: the template is missing, not a Word file, lacks a
             required style, or uses a placeholder that does not exist.
     """
-    return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house).write())
+    comparison = policy.comparison
+    marks = marks or Marks(True, policy.author, (when or document_date(policy, source_date_epoch())).date())
+    if comparison is None:
+        return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house, marks).write(),
+                            when=when)
+    return compose_docx(policy, template, lambda doc, house: _BodyWriter(doc, policy, house, marks).write(),
+                        title=comparison.title, when=when, cover=cover_fields(comparison),
+                        preface=lambda doc, house: _BodyWriter(doc, policy, house, marks).summary())
 
 
 BodyBuilder = Callable[[Any, "HouseTemplate"], str]
 
 
-def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title: str | None = None) -> bytes:
+def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title: str | None = None,
+                 when: datetime | None = None, cover: dict[str, str] | None = None,
+                 preface: BodyBuilder | None = None) -> bytes:
     """Return a .docx: ``policy``'s cover from ``template``, and the body ``build_body`` writes.
 
     ``build_body(doc, template)`` returns the body as WordprocessingML text
     in the template's styles (``template.style_ids`` maps names to ids).
-    ``title`` replaces the policy title on the cover.
+    ``title`` replaces the policy title on the cover, and ``cover`` any other
+    of the cover's fields; ``when`` is as for :func:`render_docx`. ``preface``
+    writes more of the cover page, after its tables (a redline's summary).
 
     Raises:
         TemplateError: as for :func:`render_docx`.
@@ -80,7 +108,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     house = _checked_template(Path(template))
     tpl = _HouseDocx(io.BytesIO(house.data))
     try:
-        tpl.render(_cover_context(policy, tpl, title), jinja_env=_JINJA, autoescape=True)
+        tpl.render(_cover_context(policy, tpl, title) | _literal(cover or {}), jinja_env=_JINJA, autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(f"{template}: unknown placeholder in the house-style template: {exc.message}") from None
     except JinjaTemplateError as exc:
@@ -89,17 +117,22 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     marker = _find_marker(doc)
     if marker is None:
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph")
+    before = marker.getprevious()  # the template's page break after the cover, if it has one
+    cover_end = before if before is not None and before.find(f".//{qn('w:br')}") is not None else marker
+    for element in wml.parse_body(preface(doc, house) if preface else ""):
+        cover_end.addprevious(element)
     body = build_body(doc, house)
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
     _apply_brand(doc, policy, house.style_ids)
-    _set_properties(doc, policy, title)
+    when = when or document_date(policy, source_date_epoch())
+    _set_properties(doc, policy, title, when)
     for shape in doc.inline_shapes:
         oxml.set_alt_text(shape, policy.brand.logo_alt)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return repack_docx(out.getvalue(), when)
 
 
 def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
@@ -312,7 +345,8 @@ def _literal(value: Any) -> Any:
 class _BodyWriter:
     """Builds the policy body as WordprocessingML text in the template's styles."""
 
-    def __init__(self, doc: Any, policy: Policy, template: HouseTemplate):
+    def __init__(self, doc: Any, policy: Policy, template: HouseTemplate, marks: Marks):
+        self.marks = marks
         self.doc = doc
         self.part = doc.part
         self.policy = policy
@@ -347,10 +381,12 @@ class _BodyWriter:
         if section.appendix:
             self.out.append(wml.page_break())
         self.bookmark += 1
-        heading = wml.bookmark(wml.run(section.heading), _anchor(section), self.bookmark)
-        self.out.append(self._p("Heading 1", heading))
+        inlines = heading_inlines("", section.heading, section.change, None)
+        heading = wml.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
+        self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change)))
         for clause in section.clauses:
-            self.out.append(self._p("Heading 2", wml.run(f"{clause.number} {clause.title}")))
+            inlines = heading_inlines(clause.number, clause.title, clause.change, clause.old_title)
+            self.out.append(self._p("Heading 2", self._runs(inlines), mark=self.marks.paragraph_mark(clause.change)))
             self._blocks(clause.blocks)
         if section.form:
             self._form(section.form)
@@ -360,7 +396,8 @@ class _BodyWriter:
     def _blocks(self, blocks: tuple[Block, ...]) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self.out.append(self._p("Normal", self._runs(block.runs)))
+                self.out.append(self._p("Normal", self._runs(block.runs),
+                                        mark=self.marks.paragraph_mark(revision_of(block.runs))))
             elif isinstance(block, ListBlock):
                 self._list(block)
 
@@ -376,17 +413,19 @@ class _BodyWriter:
                 if level not in current:
                     current[level] = oxml.new_list_instance(self.part, self.list_styles[name])
                 num = (current[level], 0)
-            self.out.append(self._p(name, self._runs(item.runs), num=num))
+            self.out.append(self._p(name, self._runs(item.runs), num=num,
+                                    mark=self.marks.paragraph_mark(revision_of(item.runs))))
 
-    def _runs(self, runs: tuple[Run, ...]) -> str:
+    def _runs(self, inlines: tuple[Inline, ...]) -> str:
         out = []
-        for r in runs:
-            if r.href:
-                rel = self.part.relate_to(r.href, RT.HYPERLINK, is_external=True)
-                out.append(wml.hyperlink(wml.run(r.text, bold=r.bold, italic=r.italic,
-                                                  style=self.ids.get("Hyperlink")), rel_id=rel))
-            else:
-                out.append(wml.run(r.text, bold=r.bold, italic=r.italic))
+        for inline in inlines:
+            change = change_of(inline)
+            for r in (inline,) if isinstance(inline, Run) else inline.runs:
+                if r.href:
+                    rel = self.part.relate_to(r.href, RT.HYPERLINK, is_external=True)
+                    out.append(wml.hyperlink(self.marks.run(r, change, style=self.ids.get("Hyperlink")), rel_id=rel))
+                else:
+                    out.append(self.marks.run(r, change))
         return "".join(out)
 
     # forms and tables -----------------------------------------------------
@@ -417,6 +456,21 @@ class _BodyWriter:
                     rows.append(([first, wml.Cell(self._cell(label, bold=True), widths[1]),
                                   wml.Cell(self._cell(value), widths[2])], {"height_cm": 0.9, "keep": True}))
         self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
+
+    def summary(self) -> str:
+        """Return a redline's summary of changes and legend, for its cover page."""
+        assert self.policy.comparison is not None
+        return summary_of_changes(self.policy.comparison, self.ids, self.marks, self._table)
+
+    def _table(self, header: list[str], rows: list[list[str]]) -> str:
+        """Return a plain table with a shaded header row; a cell's lines become paragraphs."""
+        widths = {3: (4.0, 5.4, 7.2)}.get(len(header)) or tuple(16.6 / len(header) for _ in header)
+        cells = [([wml.Cell(self._cell(v, bold=True), w, fill="D9E2F3") for v, w in zip(header, widths)],
+                  {"header": True})]
+        for row in rows:
+            cells.append(([wml.Cell("".join(self._cell(line) for line in v.split("\n")), w)
+                           for v, w in zip(row, widths)], {"keep": True}))
+        return wml.table(self.ids["Table Grid"], widths, cells)
 
     def _changes(self, section: Section) -> None:
         widths = (3.0, 4.0, 9.6)
@@ -460,7 +514,7 @@ _STYLE_TAG, _STYLE_ID = qn("w:style"), qn("w:styleId")
 _BRANDED = frozenset(BRANDED_FONT_STYLES + PRIMARY_COLOUR_STYLES + ("Subtitle",))
 
 
-def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
+def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime) -> None:
     props = doc.core_properties
     props.title = f"{title or policy.title} – {policy.school_name}"
     props.subject = policy.subject
@@ -470,9 +524,8 @@ def _set_properties(doc: Any, policy: Policy, title: str | None = None) -> None:
     props.keywords = f"policy; {policy.policy_id}; version {policy.governance.version}"
     props.comments = f"Generated by policygen from clause library {policy.library_version}."
     props.category = "School policy"
+    props.identifier = f"{policy.school_id}-{policy.policy_id}"
     props.revision = 1
-    current = policy.governance.current
-    stamp = datetime.combine(current.date, datetime.min.time()) if current else datetime(2026, 1, 1)
-    props.created = props.modified = stamp
+    props.created = props.modified = when
     oxml.set_document_language(doc.styles.element, policy.language)
     oxml.set_update_fields_on_open(doc.settings.element)

@@ -1,154 +1,119 @@
-"""Write a redline: the policy as it prints today, with every change since the
-last approval as a real Word tracked change (``w:ins`` / ``w:del``) that
-governors can step through, accept or reject in Word or LibreOffice.
+"""How the DOCX body writer draws a redline: its marks, legend and summary page.
+
+A redline is an ordinary :class:`~generator.model.Policy` whose tree holds
+insertions and deletions (see :mod:`generator.compare`); the one body writer
+in :mod:`generator.render.docx` draws it, calling :meth:`Marks.inline` for
+each marked run. Two looks:
+
+- ``tracked``: real Word tracked changes (``w:ins`` / ``w:del``), which
+  Word and LibreOffice let a reader step through, accept or reject;
+- ``drawn``: the same changes as formatted text, inserted wording blue,
+  double-underlined on a pale blue ground (so it does not read as a link),
+  and deleted wording struck through in red, for a PDF, where LibreOffice
+  would draw both in one author colour.
+
+The summary (what changed and why, then the legend) goes on the cover page.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
-from pathlib import Path
-from typing import Any
+from typing import Callable
 
-from generator.model import Policy
+from generator.dates import format_date
+from generator.model import Comparison, Deletion, Inline, Insertion, Run
 from generator.render import wml
-from generator.render.docx import DEFAULT_TEMPLATE, compose_docx
-from generator.review.snapshot import ClauseRecord, Snapshot
 
-TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
-
-
-def render_redline(policy: Policy, old: Snapshot, new: Snapshot, today: date,
-                   template: Path = DEFAULT_TEMPLATE, author: str = "policygen") -> bytes:
-    """Return a .docx showing ``old`` → ``new`` as tracked changes."""
-    revision = wml.Revision(author, f"{today.isoformat()}T00:00:00Z")
-    title = f"{policy.title}: changes since version {old.version}"
-    return compose_docx(policy, template, lambda doc, house: _Redline(house.style_ids, revision, old, new).write(),
-                        title=title)
+INSERTED_COLOUR = "1F4E9E"  # dark blue, 8:1 on white
+INSERTED_SHADE = "E3ECFA"  # pale blue behind inserted words, so they do not read as links
+DELETED_COLOUR = "B00020"  # dark red, 6:1 on white
 
 
-class _Redline:
-    def __init__(self, ids: dict[str, str], revision: wml.Revision, old: Snapshot, new: Snapshot):
-        self.ids = ids
-        self.revision = revision
-        self.old = old
-        self.new = new
-        self.next_id = 1
-        self.out: list[str] = []
+@dataclass
+class Marks:
+    """How to draw insertions and deletions, and who made them."""
 
-    def _id(self) -> int:
-        self.next_id += 1
-        return self.next_id
+    tracked: bool
+    author: str
+    when: date
+    _next_id: int = field(default=100, repr=False)
 
-    def write(self) -> str:
-        when = self.old.approved.isoformat() if self.old.approved else "the last approval"
-        self.out.append(wml.paragraph(self.ids["Normal"], wml.run(
-            f"This document shows every change since version {self.old.version} was approved ({when}) as a "
-            "tracked change. Use Review › Next change to step through them, and accept or reject each.",
-            italic=True)))
-        old_titles = {c.section: c.section_title for c in self.old.clauses}
-        new_titles = {c.section: c.section_title for c in self.new.clauses}
-        section = None
-        for old, new in _merge(self.old.clauses, self.new.clauses):
-            record = new or old
-            if record.section != section:
-                section = record.section
-                if section in old_titles and section in new_titles:
-                    self._paragraph("Heading 1", _word_diff(old_titles[section], new_titles[section]))
-                else:
-                    whole = "ins" if section in new_titles else "del"
-                    self._paragraph("Heading 1", [(None, record.section_title)], whole=whole)
-            if old is None:
-                self._clause(new, whole="ins")
-            elif new is None:
-                self._clause(old, whole="del")
-            else:
-                self._changed(old, new)
-        return "".join(self.out)
+    @property
+    def revision(self) -> wml.Revision:
+        return wml.Revision(self.author, f"{self.when.isoformat()}T00:00:00Z")
 
-    def _clause(self, record: ClauseRecord, whole: str) -> None:
-        self._paragraph("Heading 2", [(None, f"{record.number} {record.title}")], whole=whole)
-        for style, text in _units(record.text):
-            self._paragraph(style, [(None, text)], whole=whole)
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
 
-    def _changed(self, old: ClauseRecord, new: ClauseRecord) -> None:
-        self._paragraph("Heading 2", _word_diff(f"{old.number} {old.title}", f"{new.number} {new.title}"))
-        before, after = _units(old.text), _units(new.text)
-        matcher = SequenceMatcher(a=[t for _, t in before], b=[t for _, t in after], autojunk=False)
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
-            if op == "equal":
-                for style, text in after[b0:b1]:
-                    self._paragraph(style, [(None, text)])
-                continue
-            olds, news = before[a0:a1], after[b0:b1]
-            paired = min(len(olds), len(news)) if op == "replace" else 0
-            for (old_style, old_text), (style, new_text) in zip(olds[:paired], news[:paired]):
-                if _similar(old_text, new_text):
-                    self._paragraph(style, _word_diff(old_text, new_text))
-                else:  # a new wording, not an edit: old paragraph out, new one in
-                    self._paragraph(old_style, [(None, old_text)], whole="del")
-                    self._paragraph(style, [(None, new_text)], whole="ins")
-            for style, text in olds[paired:]:
-                self._paragraph(style, [(None, text)], whole="del")
-            for style, text in news[paired:]:
-                self._paragraph(style, [(None, text)], whole="ins")
+    def run(self, run: Run, change: str | None, style: str | None = None) -> str:
+        """Return ``run`` as WordprocessingML, marked as ``change`` ("ins", "del" or None)."""
+        if change is None:
+            return wml.run(run.text, bold=run.bold, italic=run.italic, style=style)
+        if self.tracked:
+            content = wml.run(run.text, bold=run.bold, italic=run.italic, style=style, deleted=change == "del")
+            return wml.tracked(change, content, self.new_id(), self.revision)
+        return wml.run(run.text, bold=run.bold, italic=run.italic, style=style,
+                       colour=INSERTED_COLOUR if change == "ins" else DELETED_COLOUR,
+                       underline="double" if change == "ins" else None, shade=INSERTED_SHADE if change == "ins" else None,
+                       strike=change == "del")
 
-    def _paragraph(self, style: str, pieces: list[tuple[str | None, str]], whole: str | None = None) -> None:
-        content = []
-        for kind, text in pieces:
-            kind = whole or kind
-            if kind is None:
-                content.append(wml.run(text))
-            else:
-                content.append(wml.tracked(kind, wml.run(text, deleted=kind == "del"), self._id(), self.revision))
-        mark = (whole, self._id(), self.revision) if whole else None
-        self.out.append(wml.paragraph(self.ids[style], "".join(content), mark=mark))
+    def paragraph_mark(self, change: str | None) -> tuple[str, int, wml.Revision] | None:
+        """Return the tracked mark for a paragraph added or removed whole (None when drawn)."""
+        if change is None or not self.tracked:
+            return None
+        return ("ins" if change == "inserted" else "del", self.new_id(), self.revision)
 
 
-def _merge(old: tuple[ClauseRecord, ...], new: tuple[ClauseRecord, ...]) -> list[tuple[Any, Any]]:
-    """Return (old, new) pairs in print order; a side is None for added or removed clauses."""
-    matcher = SequenceMatcher(a=[c.id for c in old], b=[c.id for c in new], autojunk=False)
-    pairs: list[tuple[Any, Any]] = []
-    new_ids = {c.id for c in new}
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            pairs += list(zip(old[a0:a1], new[b0:b1]))
-            continue
-        pairs += [(c, None) for c in old[a0:a1] if c.id not in new_ids]
-        old_by_id = {c.id: c for c in old}
-        pairs += [(old_by_id.get(c.id), c) for c in new[b0:b1]]
-    return pairs
+def change_of(inline: Inline) -> str | None:
+    """Return "ins", "del" or None for an inline."""
+    return "ins" if isinstance(inline, Insertion) else "del" if isinstance(inline, Deletion) else None
 
 
-def _units(text: str) -> list[tuple[str, str]]:
-    """Split printed clause text into (style, text) paragraphs."""
-    units = []
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        match = re.match(r"^(\s*)- (.*)$", line)
-        if match:
-            units.append(("List Bullet 2" if match.group(1) else "List Bullet", match.group(2)))
-        else:
-            units.append(("Normal", line))
-    return units
+def heading_inlines(number: str, title: str, change: str | None, old_title: str | None) -> tuple[Inline, ...]:
+    """Return a heading's inlines: marked whole when its clause or section came or went, or retitled."""
+    text = f"{number} {title}".strip()
+    if change == "inserted":
+        return (Insertion((Run(text),)),)
+    if change == "deleted":
+        return (Deletion((Run(text),)),)
+    if old_title:
+        return (Run(f"{number} "), Deletion((Run(old_title),)), Insertion((Run(title),)))
+    return (Run(text),)
 
 
-def _similar(old: str, new: str) -> bool:
-    """Return whether ``new`` reads as an edit of ``old`` (half its words or more kept)."""
-    return SequenceMatcher(a=TOKENS.findall(old), b=TOKENS.findall(new), autojunk=False).ratio() >= 0.5
+def summary_of_changes(comparison: Comparison, ids: dict[str, str], marks: Marks,
+                 table: Callable[[list[str], list[list[str]]], str]) -> str:
+    """Return a redline's summary for its cover: what it compares, each change and its reason, and the legend."""
+    p = lambda style, content: wml.paragraph(ids[style], content)  # noqa: E731
+    out = [p("TOC Heading", wml.run("Summary of changes")),
+           p("Normal", wml.run(f"This document compares {comparison.old} ({comparison.old_detail}) with "
+                               f"{comparison.new} ({comparison.new_detail}). It is not an approved policy."))]
+    if comparison.notes:
+        rows = [[n.clause, n.what, "\n".join(n.why) or "No reason was recorded in the clause library."]
+                for n in comparison.notes]
+        out.append(table(["Clause", "What changed", "Why"], rows))
+    else:
+        out.append(p("Normal", wml.run("There are no changes: the wording is the same in both.")))
+    drawn = Marks(False, marks.author, marks.when)
+    legend = (wml.run("How to read the changes: ", bold=True)
+              + drawn.run(Run("new wording is blue and underlined twice"), "ins") + wml.run("; ")
+              + drawn.run(Run("removed wording is struck through in red"), "del") + wml.run(". "))
+    if marks.tracked:
+        legend += wml.run("In this Word file they are tracked changes, which Word's Review tab can step through, "
+                          "accept or reject; Word may show them in its own colours. ")
+    legend += wml.run(f"Changes by {marks.author}, dated {format_date(marks.when)}.")
+    out.append(wml.paragraph(ids["Normal"], legend, space_before_pt=6))
+    return "".join(out)
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str | None, str]]:
-    """Return runs marking the words deleted from ``old`` and inserted in ``new``."""
-    a, b = TOKENS.findall(old), TOKENS.findall(new)
-    pieces: list[tuple[str | None, str]] = []
-    for op, a0, a1, b0, b1 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            pieces.append((None, "".join(b[b0:b1])))
-        if op in ("delete", "replace"):
-            pieces.append(("del", "".join(a[a0:a1])))
-        if op in ("insert", "replace"):
-            pieces.append(("ins", "".join(b[b0:b1])))
-    return pieces
+def cover_fields(comparison: Comparison) -> dict[str, str]:
+    """Return the cover's fields for a redline, so it never looks like an approved policy."""
+    return {
+        "version": f"{comparison.old.removeprefix('version ')} compared with {comparison.new}",
+        "date_approved": "Not approved: a comparison of two wordings",
+        "approved_by": "Not applicable",
+        "next_review": "Not applicable",
+    }
+

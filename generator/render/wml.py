@@ -25,8 +25,12 @@ def twips(cm: float) -> int:
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None = None,
-        colour: str | None = None, style: str | None = None, deleted: bool = False) -> str:
-    """Return a ``w:r`` holding ``text`` with the given formatting (``w:delText`` when ``deleted``)."""
+        colour: str | None = None, style: str | None = None, deleted: bool = False,
+        underline: str | None = None, strike: bool = False, shade: str | None = None) -> str:
+    """Return a ``w:r`` holding ``text`` with the given formatting (``w:delText`` when ``deleted``).
+
+    ``underline`` is a ``w:u`` value ("single", "double"); ``shade`` a background colour.
+    """
     props = ""
     if style:
         props += f'<w:rStyle w:val={quoteattr(style)}/>'
@@ -36,8 +40,14 @@ def run(text: str, *, bold: bool = False, italic: bool = False, font: str | None
         props += "<w:b/>"
     if italic:
         props += "<w:i/>"
+    if strike:
+        props += "<w:strike/>"
     if colour:
         props += f'<w:color w:val="{colour.lstrip("#")}"/>'
+    if underline:
+        props += f'<w:u w:val={quoteattr(underline)}/>'
+    if shade:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade.lstrip("#")}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     tag = "w:delText" if deleted else "w:t"
     return f'<w:r>{rpr}<{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'
@@ -86,7 +96,7 @@ def tab() -> str:
 
 def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] | None = None,
               keep_next: bool = False, right_tab_cm: float | None = None,
-              mark: tuple[str, int, Revision] | None = None) -> str:
+              mark: tuple[str, int, Revision] | None = None, space_before_pt: int | None = None) -> str:
     """Return a ``w:p`` in a style, optionally in a list (numId, level).
 
     ``mark`` = (kind, id, revision) tracks the paragraph mark itself as
@@ -99,6 +109,8 @@ def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] |
         ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     if right_tab_cm is not None:
         ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{twips(right_tab_cm)}"/></w:tabs>'
+    if space_before_pt is not None:
+        ppr += f'<w:spacing w:before="{space_before_pt * 20}"/>'
     if mark:
         kind, change_id, revision = mark
         ppr += (f'<w:rPr><w:{kind} w:id="{change_id}" w:author={quoteattr(revision.author)} '

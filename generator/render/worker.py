@@ -120,6 +120,7 @@ class Worker:
                 try:
                     self._start()
                 except _Lost as lost:
+                    self._stop()
                     raise ConverterError(f"LibreOffice did not start: {lost}") from None
 
     def stop(self) -> None:
@@ -253,10 +254,8 @@ class Worker:
             self.converted = 0
             hello = self._read(self.start_timeout, "LibreOffice did not start within")
         except OSError as exc:  # e.g. LibreOffice died before the helper could join its group
-            self._stop()
             raise _Lost(f"LibreOffice could not be started ({exc})", starting=True) from None
-        except _Lost as lost:
-            self._stop()
+        except _Lost as lost:  # the caller looks at how LibreOffice ended, then stops the rest
             raise _Lost(str(lost), lost.hang, starting=True) from None
         except BaseException:
             self._stop()
@@ -347,12 +346,13 @@ class Worker:
             if self._aborted:
                 raise _Lost("stopped")
             # the helper says so when LibreOffice dies during a conversion, but while it connects it
-            # keeps trying; a group with nothing but the helper left has lost its LibreOffice (oosplash
-            # exits when soffice.bin does, so while oosplash runs there is no need to look further)
-            if self._procs[0].poll() is not None and set(group_members(self._group or -1)) <= {helper.pid}:
+            # keeps trying. oosplash exits (with a code) only once soffice.bin has; killed itself (a
+            # negative code), it may have left soffice.bin running, so look at the group.
+            code = self._procs[0].poll()
+            if code is not None and (code >= 0 or set(group_members(self._group or -1)) <= {helper.pid}):
                 office_gone_at = office_gone_at or time.monotonic()
-                if time.monotonic() - office_gone_at > 1:
-                    raise _Lost("LibreOffice exited")
+                if code >= 0 or time.monotonic() - office_gone_at > 1:
+                    raise _Lost(f"LibreOffice exited ({code})")
         line, _, self._buffer = self._buffer.partition(b"\n")
         try:
             return protocol.decode(line)

@@ -23,7 +23,7 @@ from generator.errors import InputError, PolicygenError
 from generator.library import Library
 from generator.model import Policy
 from generator.output import write_atomic
-from generator.review.snapshot import take_snapshot, write_snapshot
+from generator.review.snapshot import school_choices, take_snapshot, write_snapshot
 from generator.school import SchoolFile, load_school
 from generator.source import make_yaml
 from generator.validate import suggest
@@ -78,7 +78,7 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str, s
     _append_approval(school_file, policy_id, {"version": version, "date": when, "by": by, "summary": summary,
                                               "next_review": next_review})
     # what is approved is the policy as it prints now; the new approval changes only its record
-    snapshot = take_snapshot(resolved[policy_id], library, version, when, by)
+    snapshot = take_snapshot(resolved[policy_id], library, version, when, by, school_choices(school_file, policy_id))
     snap_path = write_snapshot(school_file, snapshot)
     return ApprovalResult(school_file.id, policy_id, version, when, by, next_review, snap_path)
 

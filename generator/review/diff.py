@@ -40,25 +40,36 @@ def compare(old: Snapshot, new: Snapshot, library: Library | None = None) -> lis
         was = before.get(record.id)
         if was is None:
             changes.append(ClauseChange("added", record.id, record.number, record.title, None, record,
-                                        _changelog(lib, record.id, None)))
+                                        _changelog(lib, record.id, old)))
         elif was.variant != record.variant:
             changes.append(ClauseChange("variant changed", record.id, record.number, record.title, was, record,
-                                        _changelog(lib, record.id, was.changed)))
+                                        _changelog(lib, record.id, old)))
         elif was.text != record.text or was.title != record.title:
             changes.append(ClauseChange("reworded", record.id, record.number, record.title, was, record,
-                                        _changelog(lib, record.id, was.changed)))
+                                        _changelog(lib, record.id, old)))
     for record in old.clauses:
         if record.id not in after:
             changes.append(ClauseChange("removed", record.id, record.number, record.title, record, None))
     return changes
 
 
-def _changelog(lib, clause_id: str, since) -> tuple[ChangelogEntry, ...]:
-    """Return the clause's changelog entries newer than ``since`` (all when None)."""
+def _changelog(lib, clause_id: str, old: Snapshot) -> tuple[ChangelogEntry, ...]:
+    """Return the clause's changelog entries written after ``old`` froze the library.
+
+    A format 2 snapshot lists the entries each clause already had, so every
+    other entry is new, whatever its date. A format 1 snapshot has only the
+    date of the clause's last change: entries after that date are new.
+    """
     spec = lib.clauses.get(clause_id) if lib else None
     if spec is None:
         return ()
-    entries = [e for e in spec.changelog if since is None or e.date > since]
+    known = old.meta.changelog
+    if known is not None:
+        seen = set(known.get(clause_id, ()))
+        entries = [e for e in spec.changelog if (e.date.isoformat(), e.summary) not in seen]
+    else:
+        since = old.meta.changed.get(clause_id)
+        entries = [e for e in spec.changelog if since is None or e.date > since]
     return tuple(sorted(entries, key=lambda e: e.date))
 
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from generator.dates import format_date
 from generator.errors import InputError
 from generator.library import Library
-from generator.output import write_atomic
-from generator.render.docx import DEFAULT_TEMPLATE
-from generator.render.redline import render_redline
 from generator.review.diff import ClauseChange, compare
 from generator.review.history import resolve_as_built
 from generator.review.snapshot import approved_snapshots, take_snapshot
 from generator.school import load_school
 
 
-def describe_changes(library: Library, path: Path, policy_id: str, *, redline: Path | None = None,
-                     today: date, template: Path | None = None) -> str:
-    """Return the changes since the last approval as text; write a redline when asked.
+def describe_changes(library: Library, path: Path, policy_id: str) -> str:
+    """Return the changes since the last approval as text (the redline is :mod:`generator.review.redline`).
 
     Raises:
         InputError: the school file or library has errors (a variant that no
@@ -48,11 +43,6 @@ def describe_changes(library: Library, path: Path, policy_id: str, *, redline: P
     for change in found:
         counts[change.kind] = counts.get(change.kind, 0) + 1
     lines.append(", ".join(f"{n} {kind}" for kind, n in counts.items()) + "." if counts else "")
-    if redline is not None:
-        data = render_redline(policy, last, current, today, template or DEFAULT_TEMPLATE)
-        redline.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(redline, data)
-        lines.append(f"redline with tracked changes: {redline}")
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 

@@ -1,33 +1,64 @@
 """Freeze what the governors approved, and read it back.
 
-A snapshot records a resolved policy clause by clause: id, number and title
-as printed, the variant chosen, the text as printed, and the date of the
-clause's last library change. It is kept beside the school file, in
-``<school-id>.approved/<policy-id>-v<version>.yaml``, so later changes are
-measured against what was actually approved.
+A snapshot is kept beside the school file, in
+``<school-id>.approved/<policy-id>-v<version>.json``. Format 2 (written since
+November 2026) holds:
+
+- ``format: 2`` and what was approved: policy, school, version, approval date
+  and body, the clause library version it froze, the school's choices, and the
+  changelog lines each printed clause already had (so later lines, same-day
+  ones included, are known to be new);
+- ``policy``: the whole resolved :class:`~generator.model.Policy` tree (see
+  :mod:`generator.policy_data`), so the approved document can be rebuilt and
+  compared block by block.
+
+Format 1 snapshots (``.yaml``, clause by clause as plain text) still load:
+their text is read back into paragraphs and lists, without bold, italic or
+links, and their changelog position is the date of each clause's last change.
+
+:func:`load_snapshot` reads either; :func:`write_snapshot` writes format 2.
 """
 
 from __future__ import annotations
 
-import io
+import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-
-from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import LiteralScalarString
+from typing import Any
 
 from generator.errors import InputError, Problem
 from generator.library import Library
-from generator.model import ListBlock, Paragraph, Policy
-from generator.output import write_atomic
+from generator.model import Block, Brand, Clause, Governance, ListBlock, ListItem, Paragraph, Policy, Run, Section
+from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.school import SchoolFile
+
+FORMAT = 2
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    """What a snapshot says about the approval it froze."""
+
+    format: int
+    policy_id: str
+    school_id: str
+    version: str
+    approved: date | None
+    by: str
+    library_version: str
+    choices: dict[str, Any] = field(default_factory=dict)
+    # clause id -> the changelog lines (ISO date, summary) it had when frozen; None for format 1
+    changelog: dict[str, tuple[tuple[str, str], ...]] | None = None
+    # format 1 only: clause id -> date of its last library change
+    changed: dict[str, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ClauseRecord:
-    """One clause as approved."""
+    """One clause as approved, flattened for comparison."""
 
     id: str
     number: str
@@ -38,19 +69,28 @@ class ClauseRecord:
     variant: str | None
     text: str
     changed: date | None
+    blocks: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A policy as approved (or as it would print today)."""
+    """A policy as approved (or as it would print today): what was frozen and the tree."""
 
-    policy_id: str
-    school_id: str
-    version: str
-    approved: date | None
-    by: str
-    library_version: str
-    clauses: tuple[ClauseRecord, ...]
+    meta: SnapshotMeta
+    policy: Policy
+
+    policy_id = property(lambda self: self.meta.policy_id)
+    school_id = property(lambda self: self.meta.school_id)
+    version = property(lambda self: self.meta.version)
+    approved = property(lambda self: self.meta.approved)
+    by = property(lambda self: self.meta.by)
+    library_version = property(lambda self: self.meta.library_version)
+
+    @property
+    def clauses(self) -> tuple[ClauseRecord, ...]:
+        return tuple(ClauseRecord(c.id, c.number, c.title, s.id, s.heading, c.kind, c.variant, plain_text(c.blocks),
+                                  self.meta.changed.get(c.id), c.blocks)
+                     for s, c in self.policy.clauses())
 
     def by_id(self) -> dict[str, ClauseRecord]:
         return {c.id: c for c in self.clauses}
@@ -67,80 +107,235 @@ def plain_text(blocks) -> str:
     return "\n\n".join(out)
 
 
-def take_snapshot(policy: Policy, library: Library, version: str, approved: date | None, by: str) -> Snapshot:
+def school_choices(school_file: SchoolFile, policy_id: str) -> dict[str, Any]:
+    """Return the school's choices for ``policy_id`` as plain data (additions included)."""
+    policy = school_file.school.policies.get(policy_id)
+    if policy is None:
+        return {}
+    out: dict[str, Any] = dict(policy.choices)
+    if policy.additions:
+        out["additions"] = [a.model_dump(exclude_defaults=True) for a in policy.additions]
+    return out
+
+
+def take_snapshot(policy: Policy, library: Library, version: str, approved: date | None, by: str,
+                  choices: dict[str, Any] | None = None) -> Snapshot:
     """Return the snapshot of ``policy`` (pure)."""
-    lib = library.policies[policy.policy_id]
-    records = []
-    for section, clause in policy.clauses():
-        spec = lib.clauses.get(clause.id)
-        last = spec.last_changed if spec else None
-        records.append(ClauseRecord(clause.id, clause.number, clause.title, section.id, section.heading, clause.kind,
-                                    clause.variant,
-                                    plain_text(clause.blocks), last.date if last else None))
-    return Snapshot(policy.policy_id, policy.school_id, version, approved, by, library.version, tuple(records))
+    lib = library.policies.get(policy.policy_id)
+    changelog = {}
+    for _, clause in policy.clauses():
+        spec = lib.clauses.get(clause.id) if lib else None
+        changelog[clause.id] = tuple((e.date.isoformat(), e.summary) for e in spec.changelog) if spec else ()
+    meta = SnapshotMeta(FORMAT, policy.policy_id, policy.school_id, version, approved, by, library.version,
+                        dict(choices or {}), changelog)
+    return Snapshot(meta, policy)
 
 
 def snapshot_dir(school_file: SchoolFile) -> Path:
     return school_file.path.parent / f"{school_file.id}.approved"
 
 
-def snapshot_path(school_file: SchoolFile, policy_id: str, version: str) -> Path:
+def snapshot_path(school_file: SchoolFile, policy_id: str, version: str, suffix: str = ".json") -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
-    return snapshot_dir(school_file) / f"{policy_id}-v{safe}.yaml"
+    return snapshot_dir(school_file) / f"{policy_id}-v{safe}{suffix}"
+
+
+def snapshot_bytes(snapshot: Snapshot, school_dir: Path) -> bytes:
+    """Return the snapshot as format 2 JSON; the logo is stored relative to ``school_dir``."""
+    meta = snapshot.meta
+    policy = snapshot.policy
+    if policy.brand.logo is not None:
+        policy = replace(policy, brand=replace(policy.brand, logo=Path(os.path.relpath(policy.brand.logo, school_dir))))
+    data = {
+        "format": FORMAT,
+        "comment": "What the governors approved. Written by `policygen approve`; do not edit.",
+        "policy_id": meta.policy_id,
+        "school": meta.school_id,
+        "version": meta.version,
+        "approved": meta.approved.isoformat() if meta.approved else None,
+        "by": meta.by,
+        "library_version": meta.library_version,
+        "choices": meta.choices,
+        "changelog": {k: [list(e) for e in v] for k, v in (meta.changelog or {}).items()},
+        "policy": policy_to_data(policy),
+    }
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def load_snapshot(path: Path, school_dir: Path | None = None) -> tuple[SnapshotMeta, Policy]:
+    """Read a snapshot file of either format.
+
+    ``school_dir`` is where the school file is (the logo path is relative to
+    it); by default the snapshot folder's parent.
+
+    Raises:
+        InputError: the file is missing, unreadable or not a snapshot policygen wrote, located.
+    """
+    path = Path(path)
+    school_dir = school_dir if school_dir is not None else path.parent.parent
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(path, 1, 1, f"approval snapshot is not UTF-8 text ({exc.reason})")) from None
+    except OSError as exc:
+        raise InputError(Problem(path, 0, 0, f"cannot read approval snapshot: {exc.strerror}")) from None
+    if path.suffix == ".json":
+        return _load_v2(path, text, school_dir)
+    return _load_v1(path, text)
+
+
+def _bad(path: Path, message: str, line: int = 1, col: int = 1) -> InputError:
+    return InputError(Problem(path, line, col, f"not a readable approval snapshot: {message}"))
+
+
+def _load_v2(path: Path, text: str, school_dir: Path) -> tuple[SnapshotMeta, Policy]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _bad(path, exc.msg, exc.lineno, exc.colno) from None
+    if not isinstance(data, dict):
+        raise _bad(path, "expected a JSON object")
+    if data.get("format") != FORMAT:
+        raise _bad(path, f"format {data.get('format')!r} is not one this policygen reads (it reads 1 and 2)")
+    try:
+        meta = SnapshotMeta(
+            FORMAT, _text(data, "policy_id"), _text(data, "school"), _text(data, "version"),
+            _date(data.get("approved"), "approved"), _text(data, "by"), _text(data, "library_version"),
+            _mapping(data.get("choices", {}), "choices"),
+            {str(k): tuple((str(d), str(s)) for d, s in v)
+             for k, v in _mapping(data.get("changelog", {}), "changelog").items()})
+        policy = policy_from_data(data.get("policy"))
+    except (TreeError, TypeError, ValueError) as exc:
+        raise _bad(path, str(exc)) from None
+    if policy.brand.logo is not None:
+        policy = replace(policy, brand=replace(policy.brand, logo=school_dir / policy.brand.logo))
+    return meta, policy
+
+
+def _text(data: dict, key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise TreeError(key, f"expected text, found {value!r}")
+    return value
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise TreeError(where, f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _mapping(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise TreeError(where, f"expected a mapping, found {type(value).__name__}")
+    return value
+
+
+def _load_v1(path: Path, text: str) -> tuple[SnapshotMeta, Policy]:
+    """Read a format 1 (YAML, plain text per clause) snapshot into a Policy without formatting."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _bad(path, getattr(exc, "problem", None) or str(exc).splitlines()[0], line, col) from None
+    except Exception as exc:  # ruamel's constructor errors (bad dates, tags) share no base class
+        raise _bad(path, f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("clauses"), list):
+        raise _bad(path, "expected a mapping with 'clauses'")
+    try:
+        sections: dict[str, tuple[str, list[Clause]]] = {}
+        changed: dict[str, date | None] = {}
+        for c in data["clauses"]:
+            cid = str(c["id"])
+            section = str(c.get("section", "") or "body")
+            heading = str(c.get("section_title", "") or "")
+            number, _, title = heading.partition(" ")
+            sections.setdefault(section, (heading, []))[1].append(
+                Clause(cid, str(c["number"]), str(c["title"]), str(c["kind"]), c.get("variant"),
+                       text_blocks(str(c.get("text", "")).rstrip("\n"))))
+            changed[cid] = _date(c.get("changed"), f"clauses.{cid}.changed")
+        meta = SnapshotMeta(1, str(data["policy"]), str(data["school"]), str(data["version"]),
+                            _date(data.get("approved"), "approved"), str(data.get("by", "")),
+                            str(data.get("library_version", "")),
+                            {c.id: c.variant for _, cs in sections.values() for c in cs if c.variant},
+                            None, changed)
+    except (KeyError, TypeError, AttributeError, TreeError) as exc:
+        raise _bad(path, f"{type(exc).__name__}: {exc}") from None
+    secs = tuple(_v1_section(sid, heading, clauses) for sid, (heading, clauses) in sections.items())
+    policy = Policy(meta.policy_id, "", meta.library_version, meta.school_id, "",
+                    Brand(None, "", "#1F3864", "#2E75B6", "Carlito", ""),
+                    Governance("", "", meta.by, 0, ()), secs)
+    return meta, policy
+
+
+def _v1_section(section_id: str, heading: str, clauses: list[Clause]) -> Section:
+    if heading.startswith("Appendix "):
+        number, _, title = heading[len("Appendix "):].partition(": ")
+        return Section(section_id, number, title, tuple(clauses), appendix=True)
+    number, _, title = heading.partition(" ")
+    return Section(section_id, number, title, tuple(clauses))
+
+
+def text_blocks(text: str) -> tuple[Block, ...]:
+    """Return plain text (as :func:`plain_text` writes it) as paragraphs and bulleted lists."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = chunk.split("\n")
+        if all(re.match(r"\s*- ", ln) for ln in lines):
+            items = tuple(ListItem((Run(ln.lstrip()[2:]),), (len(ln) - len(ln.lstrip())) // 2) for ln in lines)
+            blocks.append(ListBlock(False, items))
+        elif chunk.strip():
+            blocks.append(Paragraph((Run(" ".join(ln.strip() for ln in lines)),)))
+    return tuple(blocks)
 
 
 def write_snapshot(school_file: SchoolFile, snapshot: Snapshot) -> Path:
     """Write ``snapshot`` beside the school file and return its path."""
-    data = {
-        "policy": snapshot.policy_id,
-        "school": snapshot.school_id,
-        "version": snapshot.version,
-        "approved": snapshot.approved,
-        "by": snapshot.by,
-        "library_version": snapshot.library_version,
-        "clauses": [
-            {"id": c.id, "number": c.number, "title": c.title, "section": c.section,
-             "section_title": c.section_title, "kind": c.kind,
-             "variant": c.variant, "changed": c.changed, "text": LiteralScalarString(c.text + "\n")}
-            for c in snapshot.clauses
-        ],
-    }
-    yaml = YAML()
-    yaml.width = 4096
-    out = io.StringIO()
-    out.write(f"# What the governors approved: {snapshot.policy_id} version {snapshot.version}.\n"
-              "# Written by `policygen approve`; do not edit.\n")
-    yaml.dump(data, out)
+    from generator.output import write_atomic
+
     path = snapshot_path(school_file, snapshot.policy_id, snapshot.version)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, out.getvalue().encode("utf-8"))
+    write_atomic(path, snapshot_bytes(snapshot, school_file.path.parent))
     return path
 
 
 def read_snapshot(path: Path) -> Snapshot:
-    """Read a snapshot file.
+    """Return the snapshot at ``path`` (either format).
 
     Raises:
-        InputError: the file is not a snapshot policygen wrote.
+        InputError: as :func:`load_snapshot`.
     """
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        return Snapshot(
-            data["policy"], data["school"], str(data["version"]), data.get("approved"), data.get("by", ""),
-            str(data.get("library_version", "")),
-            tuple(ClauseRecord(c["id"], str(c["number"]), c["title"], c.get("section", ""),
-                               c.get("section_title", ""), c["kind"],
-                               c.get("variant"), str(c.get("text", "")).rstrip("\n"), c.get("changed"))
-                  for c in data["clauses"]))
-    except (OSError, KeyError, TypeError, ValueError) as exc:
-        raise InputError(Problem(path, 1, 1, f"not a readable approval snapshot ({type(exc).__name__}: {exc})")) from None
+    meta, policy = load_snapshot(path)
+    return Snapshot(meta, policy)
+
+
+def snapshot_files(school_file: SchoolFile, policy_id: str) -> dict[str, Path]:
+    """Return the school's snapshot files of ``policy_id`` by version; format 2 wins over format 1."""
+    folder = snapshot_dir(school_file)
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for suffix in (".yaml", ".json"):
+        for path in sorted(folder.glob(f"{policy_id}-v*{suffix}")):
+            found[path.stem[len(policy_id) + 2:]] = path
+    return found
 
 
 def approved_snapshots(school_file: SchoolFile, policy_id: str) -> dict[str, Snapshot]:
-    """Return the school's snapshots of ``policy_id``, keyed by version."""
-    folder = snapshot_dir(school_file)
+    """Return the school's snapshots of ``policy_id``, keyed by the version they record.
+
+    Raises:
+        InputError: a snapshot file is unreadable, located.
+    """
     found = {}
-    for path in sorted(folder.glob(f"{policy_id}-v*.yaml")) if folder.is_dir() else []:
-        snap = read_snapshot(path)
-        found[snap.version] = snap
+    for path in snapshot_files(school_file, policy_id).values():
+        meta, policy = load_snapshot(path, school_file.path.parent)
+        found[meta.version] = Snapshot(meta, policy)
     return found
