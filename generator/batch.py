@@ -26,6 +26,7 @@ import click
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import check_paths
 from generator.errors import Interrupted, PolicygenError, Problem
+from generator.incremental import Incremental
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
 from generator.render.office import INSTALL_HINT, LibreOffice
@@ -42,6 +43,7 @@ class BuildReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     restarts: int = 0  # after LibreOffice crashed or hung; routine recycling is not counted
+    skipped: int = 0
 
     @property
     def built(self) -> int:
@@ -55,12 +57,14 @@ class BuildReport:
 def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
-              started: tuple[LibreOffice | None, WorkerPool | None] | None = None) -> bool:
+              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
-    the workers early; the build stops them when it ends.
+    the workers early; the build stops them when it ends. Documents whose
+    inputs are unchanged since they were written into ``out_dir`` are skipped
+    (:mod:`generator.incremental`), unless ``force``.
 
     Raises:
         Interrupted: a signal stopped the build; its ``summary`` says how far it got.
@@ -70,16 +74,20 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     missing_office = office is None and ("pdf" in formats or not formats)
     report = BuildReport()
     todo: list[Job] = []
+    incremental: Incremental | None = None
     try:
         library = load_library(library_dir)
         template = template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
-        good, problems = check_paths(library, paths)
+        incremental = Incremental(out_dir, library_dir, template, {"docx", "pdf"} if pool else {"docx"},
+                                  office.soffice if office else None, force=force, policy_id=policy_id)
+        paths = [path for path in paths if not incremental.unchanged(path)]
+        good, problems = incremental.check(library, paths)
         _report_problems(problems, report.failures, echo)
-        todo = jobs_for(good, policy_id)
-        if policy_id and good and not todo:
+        todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
+        if policy_id and good and not todo and not incremental.skipped:
             echo(f"no school given has the {policy_id!r} policy", err=True)
             return False
         if pool:
@@ -95,6 +103,10 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         if pool:
             pool.stop()
             report.restarts = pool.restarts
+        if incremental is not None:  # also when interrupted: what was finished is kept
+            incremental.record(report.outcomes)
+            incremental.save()
+            report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
     return report.ok and not ("pdf" in formats and missing_office)
@@ -209,6 +221,8 @@ def _drain(rendered: queue.Queue) -> None:
 def _summarise(report: BuildReport, planned: int, out_dir: Path, echo: Echo) -> None:
     extra = (f"; LibreOffice crashed or hung and was restarted {report.restarts} time(s)"
              if report.restarts else "")
+    if report.skipped:
+        extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
     echo(f"built {report.built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
     if report.failures:
         echo(f"{len(report.failures)} failed:", err=True)

@@ -16,7 +16,7 @@ from generator.check import CheckedSchool
 from generator.errors import PolicygenError
 from generator.library import Library
 from generator.model import Policy
-from generator.output import commit, output_path, temp_path_for, write_atomic
+from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
 from generator.render.worker import Conversion
@@ -103,10 +103,11 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     # the PDF carries the DOCX's date, not the time LibreOffice ran
     pdf_bytes = pin_pdf(converted.pdf, when) if when is not None else converted.pdf
     tmp_docx = temp_path_for(docx)
-    tmp_pdf = temp_path_for(pdf)
+    tmp_pdf = tmp_docx
     try:
-        tmp_docx.write_bytes(filled)
-        tmp_pdf.write_bytes(pdf_bytes)
+        tmp_pdf = temp_path_for(pdf)
+        write_file(tmp_docx, filled, docx)
+        write_file(tmp_pdf, pdf_bytes, pdf)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)

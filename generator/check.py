@@ -123,16 +123,31 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
     """Load and check each school file; return the good ones and all problems."""
     good: list[CheckedSchool] = []
     problems: list[Problem] = []
+    ids: dict[str, Path] = {}
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        if school_file.id in ids:
+            first = ids[school_file.id]
+            same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
+            problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
+                                                "(file name) of its own, or one would overwrite the other's documents"))
+            continue
+        ids[school_file.id] = path
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved)
         problems.extend(found)

@@ -93,17 +93,20 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
               help="House-style template (default: templates/house-style.docx).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="LibreOffice workers for PDF (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, library_dir: Path, schools_dir: Path) -> None:
+          template: Path | None, jobs: int | None, force: bool, library_dir: Path, schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
+    from generator.output import prepare_out_dir
     from generator.render.reproducible import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is one clear error, before any work
+    prepare_out_dir(out_dir)  # so is an unusable --out, before LibreOffice starts
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 
@@ -116,7 +119,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started)
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force)
     if not ok:
         raise SystemExit(1)
 
@@ -251,6 +254,15 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
             "json": lambda: format_json(items, day)}[fmt]()
     click.echo(text, nl=False)
+
+
+def _register_web() -> None:
+    from generator.web.cli import register
+
+    register(cli, library_option, schools_option)
+
+
+_register_web()
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -46,7 +46,11 @@ def _by_id(old: Sequence[T], new: Sequence[T], both: Callable[[T, T], T], whole:
 
 
 def _section(old: Section, new: Section) -> Section:
-    return replace(new, clauses=tuple(_by_id(old.clauses, new.clauses, _clause, _whole_clause)))
+    form = new.form
+    if old.form is not None and new.form is not None and old.form.intro != new.form.intro:
+        form = replace(new.form, intro=tuple(diff_blocks(old.form.intro, new.form.intro)))
+    return replace(new, clauses=tuple(_by_id(old.clauses, new.clauses, _clause, _whole_clause)), form=form,
+                   old_title=old.title if old.title != new.title else None)
 
 
 def _whole_section(section: Section, change: str) -> Section:

@@ -6,6 +6,7 @@ The CLI decides how they look and which exit code they give.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,19 @@ class Problem:
 
 
 def _show(path: Path) -> str:
-    """Return ``path`` relative to the working directory when it lies below it."""
+    """Return ``path`` relative to the working directory when it lies below it.
+
+    Control characters in the name (a file called "evil\\n.yaml") are shown
+    escaped, so one problem is always one line.
+    """
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        shown = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        shown = str(path)
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class InputError(PolicygenError):

@@ -139,6 +139,7 @@ class Section:
     form: Form | None = None
     changes: tuple["ChangeRow", ...] | None = None
     change: str | None = None  # in a redline: "inserted" or "deleted" (the whole section)
+    old_title: str | None = None  # in a redline: the title it had, when it was retitled
 
     @property
     def heading(self) -> str:

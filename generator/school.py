@@ -12,17 +12,32 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from generator.dates import add_months
 from generator.errors import InputError, Problem
 from generator.source import Source, load_source
 from generator.validate import validate_source
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
-SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The document's title property is "<policy title> – <school name>", and Word holds 255
+# characters there; policy titles are at most 100 (library.py), so names at most 150.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=150)]
+Version = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+SCHOOL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_SCHOOL_ID = 60
+
+
+def _no_number(value: object) -> object:
+    """Refuse numbers for a date: pydantic would read 20250901 as seconds since 1970."""
+    if isinstance(value, (int, float)):
+        raise ValueError(f"expected a date written YYYY-MM-DD (found {value!r})")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_no_number)]
 
 
 class Strict(BaseModel):
@@ -64,11 +79,11 @@ class Branding(Strict):
 class Approval(Strict):
     """One approval of a policy, as recorded in the school file."""
 
-    version: Text
-    date: date
+    version: Version
+    date: Day
     by: Text
     summary: str = ""
-    next_review: date | None = None
+    next_review: Day | None = None
 
     def review_due(self, cycle_months: int) -> date:
         """Return when this approval falls due for review: as recorded, else after the cycle."""
@@ -79,7 +94,7 @@ class Governance(Strict):
     index_ref: str = ""
     owner: Role = "headteacher"
     approving_body: Text = "Full Governing Body"
-    review_cycle_months: int | None = Field(default=None, gt=0, le=120)
+    review_cycle_months: int | None = Field(default=None, gt=0, le=120, strict=True)  # strict: true is not 1
     approvals: list[Approval] = Field(default_factory=list)
 
     def cycle(self, library_default: int) -> int:
@@ -130,7 +145,7 @@ class SchoolPolicy(Strict):
 class School(Strict):
     """A school (or federation, or academy) and its policy choices."""
 
-    name: Text
+    name: Name
     short_name: str = ""
     type: Literal["school", "federation", "academy", "multi-academy trust", "nursery"] = "school"
     local_authority: str = ""
@@ -176,6 +191,27 @@ def load_school(path: Path) -> SchoolFile:
     path = Path(path)
     source = load_source(path)
     school = validate_source(source, School)
-    if not SCHOOL_ID.match(path.stem):
+    if not SCHOOL_ID.fullmatch(path.stem):
         raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens (it is the school id)"))
+    if len(path.stem) > MAX_SCHOOL_ID:
+        raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} is longer than {MAX_SCHOOL_ID} "
+                                             "characters (it is the school id, and names its output files)"))
+    problems = _repeated_versions(source, school)
+    if problems:
+        raise InputError(problems)
     return SchoolFile(path.stem, path, school, source)
+
+
+def _repeated_versions(source: Source, school: School) -> list[Problem]:
+    """Return a problem for each approval whose version an earlier approval already has."""
+    problems = []
+    for policy_id, policy in school.policies.items():
+        first: dict[str, int] = {}
+        for i, approval in enumerate(policy.governance.approvals):
+            loc = ("policies", policy_id, "governance", "approvals")
+            if approval.version in first:
+                line, _ = source.locate(loc + (first[approval.version], "version"))
+                problems.append(source.problem(loc + (i, "version"), f"version {approval.version!r} is already "
+                                               f"recorded at line {line}; each approval has a version of its own"))
+            first.setdefault(approval.version, i)
+    return problems

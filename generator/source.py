@@ -6,8 +6,9 @@ faster than the round-trip loader, which matters when a batch reads hundreds
 of school files. Positions come from the round-trip loader, which builds no
 Python objects from tags and records the line and column of each key and
 value; it runs only when something must be located, or when the fast read
-fails or the text holds a tag (``!``), so every error is reported exactly as
-the round-trip loader finds it. A :class:`Source` answers "where is this
+fails, so every error is reported exactly as the round-trip loader finds it.
+Before either, :mod:`generator.yamlguard` screens the text for what no loader
+should meet (deep nesting, alias bombs, tags, null keys, control characters). A :class:`Source` answers "where is this
 value?" for a path of keys, which is how every later check reports
 ``file:line:col``.
 """
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import InputError, Problem
+from generator.files import MAX_YAML_BYTES, FileProblem, decode_utf8, read_regular_file
+from generator.yamlguard import screen_yaml
 
 Loc = tuple[str | int, ...]
 
@@ -114,12 +117,10 @@ _PLAIN = (str, int, float, date, datetime, type(None))
 def _fast_data(text: str) -> dict[str, Any] | None:
     """Return ``text``'s mapping as plain values from the safe loader, or None.
 
-    None sends the caller to the round-trip loader: for any text with a tag
-    (which must be reported, even ``!!str``), anything the safe loader
-    rejects, and anything that is not a mapping.
+    None sends the caller to the round-trip loader: for anything the safe
+    loader rejects, and anything that is not a mapping. (Tags never get
+    here: :func:`~generator.yamlguard.screen_yaml` refuses them first.)
     """
-    if "!" in text:
-        return None
     try:
         data = YAML(typ="safe").load(text)
     except Exception:  # noqa: BLE001 - the round-trip loader will locate and word it
@@ -139,18 +140,22 @@ def load_source(path: Path) -> Source:
     """Load ``path`` as a YAML mapping.
 
     Raises:
-        InputError: the file is missing, unreadable, not valid YAML (tabs,
-            duplicate keys, bad indentation), empty, or not a mapping.
+        InputError: the file is missing, not a regular file, larger than
+            :data:`~generator.files.MAX_YAML_BYTES`, not UTF-8, not valid
+            YAML (tabs, duplicate keys, bad indentation, tags, deep nesting,
+            alias bombs), empty, or not a mapping.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_regular_file(path, MAX_YAML_BYTES)
     except FileNotFoundError:
         raise InputError(Problem(path, 0, 0, "file not found")) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(path, 1, 1, f"file is not UTF-8 text ({exc.reason})")) from None
-    except OSError as exc:
-        raise InputError(Problem(path, 0, 0, f"cannot read file: {exc.strerror}")) from None
+    except FileProblem as exc:
+        raise InputError(Problem(path, 0, 0, exc.message)) from None
+    text, bad = decode_utf8(data)
+    if bad:
+        line, col, detail = bad
+        raise InputError(Problem(path, line, col, f"file is not UTF-8 text ({detail}); save it as UTF-8"))
     return parse_source(path, text)
 
 
@@ -160,6 +165,9 @@ def parse_source(path: Path, text: str) -> Source:
     Raises:
         InputError: as for :func:`load_source`.
     """
+    problems = screen_yaml(path, text)
+    if problems:
+        raise InputError(problems)
     data = _fast_data(text)
     if data is not None:
         return Source(path, text, data=data)
@@ -182,29 +190,7 @@ def _load_round_trip(path: Path, text: str) -> CommentedMap:
     if not isinstance(root, CommentedMap):
         kind = "a list" if isinstance(root, CommentedSeq) else "a single value"
         raise InputError(Problem(path, 1, 1, f"expected a mapping of keys to values, found {kind}"))
-    tagged = _find_tags(root, ())
-    if tagged:
-        source = Source(path, text, root=root)
-        raise InputError([source.problem(loc, f"YAML tags such as {tag!r} are not allowed; write plain values")
-                          for loc, tag in tagged])
     return root
-
-
-def _find_tags(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
-    """Return where explicit YAML tags (``!!python/...``, ``!foo``) appear."""
-    found: list[tuple[Loc, str]] = []
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag and loc:
-        found.append((loc, tag))
-    if isinstance(node, TaggedScalar):
-        return found
-    if isinstance(node, CommentedMap):
-        for key, value in node.items():
-            found.extend(_find_tags(value, loc + (key,)))
-    elif isinstance(node, CommentedSeq):
-        for i, value in enumerate(node):
-            found.extend(_find_tags(value, loc + (i,)))
-    return found
 
 
 def _impossible_dates(path: Path, text: str) -> list[Problem]:

@@ -53,7 +53,8 @@ def _problem(source: Source, model: type[BaseModel], err: dict[str, Any]) -> Pro
         parent = _dotted(loc[:-1]) or "the top level"
         return source.problem(loc[:-1], f"missing required key {loc[-1]!r} in {parent}", key=True)
     message = _wording(err)
-    return source.problem(loc, f"{where}: {message}" if where else message)
+    is_key = "[key]" in err["loc"]  # a mapping's key was refused: point at the key, not its value
+    return source.problem(loc, f"{where}: {message}" if where else message, key=is_key)
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -91,6 +92,9 @@ def _wording(err: dict[str, Any]) -> str:
     }
     if kind in simple:
         return simple[kind] + shown
+    if kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return f"is {len(got)} characters long; at most {limit} fit" if isinstance(got, str) else msg
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         what = PATTERNS.get(pattern, f"must match {pattern}")

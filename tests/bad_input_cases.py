@@ -7,7 +7,30 @@ are documented in test_bad_input.py. Every expected line is
 ``file:line:col: message`` with the file relative to the case's folder.
 """
 
+from pathlib import Path
+
 S = "school.yaml"
+BASE = (Path(__file__).parent / "fixtures" / "bad-input" / "base.yaml").read_text()
+XML = ("the character {} cannot go into a Word document; remove it "
+       "(control characters often come from text copied out of another program)")
+DEEP = "nested more than 50 levels deep; a policygen file needs only a few levels"
+
+
+def raw(edits: list[tuple[str, str]]) -> bytes:
+    """Return base.yaml with ``edits`` made, as bytes (for characters a text edit cannot carry)."""
+    text = BASE
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def laughs(levels: int = 9) -> str:
+    """Return a 'billion laughs' YAML file: each alias repeats the one before nine times."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "name: Test School\n" + "\n".join(lines) + "\n"
 
 SCHOOL_CASES = [
     ("tab-indent", [("  font: Carlito", "\tfont: Carlito")],
@@ -93,7 +116,81 @@ SCHOOL_CASES = [
     ("two-errors-at-once", [('primary: "#112233"', 'primary: "#12"'), ("type: school", "type: college")],
      [f"{S}:2:7: type: must be one of 'school', 'federation', 'academy', 'multi-academy trust' or 'nursery' (found 'college')",
       f"{S}:6:22: branding.colours.primary: colour '#12' must be written #RRGGBB, for example #1F3864"]),
-    ("not-utf8", b"name: Caf\xe9 School\n", [f"{S}:1:1: file is not UTF-8 text (invalid continuation byte)"]),
+    ("not-utf8", b"name: Caf\xe9 School\n",
+     [f"{S}:1:10: file is not UTF-8 text (byte 0xE9: invalid continuation byte); save it as UTF-8"]),
+
+    # --- bytes and characters (issue 10, items 3 and 6) ---
+    ("latin1-on-line-7", raw([("font: Carlito", "font: Carlito")])[:-1].replace(b"font: Carlito", b"font: Carl\xeeto") + b"\n",
+     [f"{S}:7:13: file is not UTF-8 text (byte 0xEE: invalid continuation byte); save it as UTF-8"]),
+    ("latin1-after-accents", raw([("local_authority: Test Council", "local_authority: Tést Cöuncil")])
+     .replace("Cöuncil".encode(), "Cöuncil ".encode() + b"\xa3"),
+     [f"{S}:3:31: file is not UTF-8 text (byte 0xA3: invalid start byte); save it as UTF-8"]),
+    ("nul-byte", raw([("type: school", "type: sch\0ool")]),
+     [f"{S}:2:10: the character U+0000 is not allowed in a YAML file; delete it (is this a text file saved as UTF-8?)"]),
+    ("raw-control-character", raw([("name: Test School", "name: Test\x01School")]),
+     [f"{S}:1:11: the character U+0001 is not allowed in a YAML file; delete it (is this a text file saved as UTF-8?)"]),
+    ("raw-delete-character", raw([("Bob Chair", "Bob\x7fChair")]),
+     [f"{S}:10:33: the character U+007F is not allowed in a YAML file; delete it (is this a text file saved as UTF-8?)"]),
+    ("escaped-vertical-tab-in-name", [("name: Test School", 'name: "Test\\vSchool"')], [f"{S}:1:7: " + XML.format("U+000B")]),
+    ("escaped-x01-in-alt-text", [("  font: Carlito", '  font: Carlito\n  logo_alt: "Crest\\x01"')],
+     [f"{S}:8:13: " + XML.format("U+0001")]),
+    ("escaped-form-feed-in-font", [("font: Carlito", 'font: "Carl\\fito"')], [f"{S}:7:9: " + XML.format("U+000C")]),
+    ("escaped-control-in-addition", [("    related_policies:", '    additions:\n      - {section: breaches, title: Extra, '
+                                      'text: "More\\x1b[31m."}\n    related_policies:')],
+     [f"{S}:17:49: " + XML.format("U+001B")]),
+    ("escaped-control-in-addition-title", [("    related_policies:", '    additions:\n      - {section: breaches, '
+                                            'title: "Ex\\x02tra", text: More.}\n    related_policies:')],
+     [f"{S}:17:36: " + XML.format("U+0002")]),
+    ("lone-surrogate-in-motto", [("  font: Carlito", '  font: Carlito\n  motto: "Learn \\ud800 together"')],
+     [f"{S}:8:10: " + XML.format("U+D800")]),
+    ("noncharacter-in-person", [("Bob Chair", '"Bob \\uFFFF Chair"')], [f"{S}:10:30: " + XML.format("U+FFFF")]),
+    ("escaped-nul-in-related-policy", [("[Code of Conduct]", '["Code\\0of Conduct"]')],
+     [f"{S}:16:24: " + XML.format("U+0000")]),
+    ("escaped-control-in-key", [("monitoring: routine", 'monitoring: routine\n      "x\\x03y": on')],
+     [f"{S}:16:7: " + XML.format("U+0003")]),
+
+    # --- keys and tags (item 6) ---
+    ("null-key", [("type: school", "type: school\nnull: 3")], [f"{S}:3:1: a key is empty or null; write a name before the ':'"]),
+    ("tilde-key", [("  font: Carlito", "  font: Carlito\n  ~: x")], [f"{S}:8:3: a key is empty or null; write a name before the ':'"]),
+    ("empty-key", [("type: school", "type: school\n: orphan")], [f"{S}:3:1: a key is empty or null; write a name before the ':'"]),
+    ("list-as-key", [("type: school", "type: school\n? [a, b]\n: c")], [f"{S}:3:3: a key must be a name, not a list or mapping"]),
+    ("alias-as-key", [("type: school", "type: &t school\n*t : x")], [f"{S}:3:1: a key must be a name, not the alias '*t'"]),
+    ("tag-on-key", [("type: school", "!!str type: school")],
+     [f"{S}:2:1: YAML tags such as 'tag:yaml.org,2002:str' are not allowed; write plain values"]),
+    ("tag-on-root", "--- !school\n" + BASE, [f"{S}:1:5: YAML tags such as '!school' are not allowed; write plain values"]),
+    ("tag-on-root-map", "!!map\n" + BASE, [f"{S}:1:1: YAML tags such as 'tag:yaml.org,2002:map' are not allowed; write plain values"]),
+    ("non-specific-tag", [("type: school", "type: ! school")], [f"{S}:2:7: YAML tags such as '!' are not allowed; write plain values"]),
+    ("tag-on-nested-value", [("monitoring: routine", "monitoring: !!binary cm91dGluZQ==")],
+     [f"{S}:15:19: YAML tags such as 'tag:yaml.org,2002:binary' are not allowed; write plain values"]),
+
+    # --- size and shape of the YAML (item 6) ---
+    ("alias-bomb", laughs(), [f"{S}:7:10: the alias '*a4' makes this file more than 100,000 values long; "
+                              "write the values out instead of repeating aliases"]),
+    ("deep-flow-nesting", BASE + "extra: " + "[" * 10_000 + "]" * 10_000 + "\n", [f"{S}:23:57: " + DEEP]),
+    ("deep-block-nesting", BASE + "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "end\n",
+     [f"{S}:73:51: " + DEEP]),
+    ("deep-mapping-in-flow", "name: Test School\nx: " + "{a: " * 60 + "1" + "}" * 60 + "\n", [f"{S}:2:200: " + DEEP]),
+    ("file-over-1-mb", BASE + "# " + "x" * 1_100_000 + "\n", [f"{S}:0:0: file is 1.1 MB; policygen reads at most 1 MB"]),
+
+    # --- values the model refuses (item 7, school-file parts; item 3 lengths) ---
+    ("review-cycle-true", [("      owner: headteacher", "      owner: headteacher\n      review_cycle_months: true")],
+     [f"{S}:21:28: policies.social-media.governance.review_cycle_months: expected a whole number (found True)"]),
+    ("review-cycle-fraction", [("      owner: headteacher", "      owner: headteacher\n      review_cycle_months: 1.5")],
+     [f"{S}:21:28: policies.social-media.governance.review_cycle_months: expected a whole number (found 1.5)"]),
+    ("duplicate-approval-version", [("        - {version: \"1\", date: 2025-09-01, by: Full Governing Body}",
+                                     "        - {version: \"1\", date: 2025-09-01, by: Full Governing Body}\n"
+                                     "        - {version: \"1\", date: 2025-10-01, by: Full Governing Body}")],
+     [f"{S}:23:21: version '1' is already recorded at line 22; each approval has a version of its own"]),
+    ("date-as-number", [("date: 2025-09-01", "date: 20250901")],
+     [f"{S}:22:32: policies.social-media.governance.approvals[0].date: expected a date written YYYY-MM-DD (found 20250901)"]),
+    ("date-as-true", [("date: 2025-09-01", "date: true")],
+     [f"{S}:22:32: policies.social-media.governance.approvals[0].date: expected a date written YYYY-MM-DD (found True)"]),
+    ("name-too-long-for-the-title", [("name: Test School", "name: " + "A" * 246)],
+     [f"{S}:1:7: name: is 246 characters long; at most 150 fit"]),
+    ("version-too-long", [('{version: "1",', '{version: "' + "1." * 40 + '",')],
+     [f"{S}:22:21: policies.social-media.governance.approvals[0].version: is 80 characters long; at most 60 fit"]),
+    ("choice-id-too-long", [("monitoring: routine", "monitoring: routine\n      " + "x" * 61 + ": on")],
+     [f"{S}:16:7: policies.social-media.choices.{'x' * 61}: is 61 characters long; at most 60 fit"]),
 ]
 
 # (id, file under clauses/social-media/, (old, new) edits, expected lines relative to the case folder)

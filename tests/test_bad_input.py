@@ -15,6 +15,7 @@ from bad_input_cases import LIBRARY_CASES, SCHOOL_CASES
 from conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bad-input"
+LIBRARY = FIXTURE / "clauses"  # a copy of the library as it was, so edits to clauses/ never move a line here
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
@@ -66,7 +67,7 @@ def write_case(folder: Path, edits) -> Path:
 
 def test_the_base_school_is_valid(case_dir: Path, capsys):
     write_case(case_dir, [])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert (code, err) == (0, "")
     assert out.startswith("ok: the library and 1 school file(s) checked")
 
@@ -79,7 +80,7 @@ def test_corpus_is_large_enough():
 def test_bad_school_file(case_dir: Path, capsys, case_id, edits, expected):
     write_case(case_dir, edits)
     before = snapshot(case_dir / "output")
-    library = str(ROOT / "clauses")
+    library = str(LIBRARY)
 
     code, out, err = run_cli(["check", "school.yaml", "--library-dir", library], capsys)
     assert code == 1
@@ -96,7 +97,7 @@ def test_bad_school_file(case_dir: Path, capsys, case_id, edits, expected):
 
 @pytest.mark.parametrize("case_id, target, edits, expected", LIBRARY_CASES, ids=[c[0] for c in LIBRARY_CASES])
 def test_bad_library(case_dir: Path, capsys, case_id, target, edits, expected):
-    shutil.copytree(ROOT / "clauses", case_dir / "clauses")
+    shutil.copytree(LIBRARY, case_dir / "clauses")
     path = case_dir / "clauses" / "social-media" / target
     if isinstance(edits, str):
         path.write_text(edits)
@@ -131,7 +132,7 @@ def test_bad_template_is_one_line(case_dir: Path, capsys, content, expected):
         (case_dir / "bad.docx").write_bytes(content)
     before = snapshot(case_dir / "output")
     code, out, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "bad.docx",
-                              "--library-dir", str(ROOT / "clauses")], capsys)
+                              "--library-dir", str(LIBRARY)], capsys)
     assert (code, err.splitlines()) == (1, [expected])
     assert snapshot(case_dir / "output") == before
 
@@ -145,7 +146,7 @@ def test_template_without_a_required_style(case_dir: Path, capsys):
     doc.save(case_dir / "nostyle.docx")
     write_case(case_dir, [])
     code, _, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "nostyle.docx",
-                            "--library-dir", str(ROOT / "clauses")], capsys)
+                            "--library-dir", str(LIBRARY)], capsys)
     assert (code, err.splitlines()) == (1, [
         "error: nostyle.docx: the house-style template lacks the style(s) Table Label (see docs/templates.md)"])
 
@@ -166,7 +167,7 @@ def test_usage_errors_exit_2(case_dir: Path, capsys, args, message):
 
 def test_debug_shows_the_traceback(case_dir: Path, capsys):
     write_case(case_dir, [("type: school", "type: college")])
-    code, _, err = run_cli(["--debug", "dump", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, err = run_cli(["--debug", "dump", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert code == 1
     assert "Traceback" in err
     assert err.rstrip().endswith("school.yaml:2:7: type: must be one of 'school', 'federation', 'academy', "
@@ -174,23 +175,23 @@ def test_debug_shows_the_traceback(case_dir: Path, capsys):
 
 
 def test_missing_school_file(case_dir: Path, capsys):
-    code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert (code, err.splitlines()) == (1, ["nowhere.yaml:0:0: file not found"])
 
 
 def test_a_font_that_is_not_installed_is_a_warning(case_dir: Path, capsys):
     write_case(case_dir, [("font: Carlito", "font: Carlitto")])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert code == 0
     assert err.splitlines() == ["school.yaml:7:9: warning: font 'Carlitto' is not installed (did you mean 'carlito'?); "
                                 "LibreOffice will substitute another in the PDF (see docs/templates.md)"]
-    code, _, _ = run_cli(["check", "--strict", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, _, _ = run_cli(["check", "--strict", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert code == 1
 
 
 def test_metric_compatible_fonts_are_accepted(case_dir: Path, capsys):
     write_case(case_dir, [("font: Carlito", "font: Calibri")])
-    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(ROOT / "clauses")], capsys)
+    code, out, err = run_cli(["check", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert (code, err) == (0, "")
 
 
@@ -204,7 +205,7 @@ def test_template_without_the_body_placeholder(case_dir: Path, capsys):
     doc.save(case_dir / "nobody.docx")
     write_case(case_dir, [])
     code, _, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "nobody.docx",
-                            "--library-dir", str(ROOT / "clauses")], capsys)
+                            "--library-dir", str(LIBRARY)], capsys)
     assert (code, err.splitlines()) == (1, [
         "error: nobody.docx: the house-style template has no {{p body }} paragraph for the policy body "
         "(see docs/templates.md)"])

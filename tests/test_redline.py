@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.compare import mark_changes
+from generator.dump import dump_text
 from generator.library import load_library
 from generator.model import ChangeNote, Comparison, Deletion, Insertion, Run
 from generator.phrases import diff_runs
@@ -99,6 +100,18 @@ def test_the_tree_marks_clauses_added_removed_and_variants_switched(policies):
                                                "{+Staff work the hours the school sets, from 8.30am to 4.30pm.+}"]
     assert redline.comparison == COMPARISON
     assert clauses["reporting"].change is None and clauses["duties"].old_title is None
+    sections = {s.id: s for s in redline.sections}
+    assert (sections["working-time"].old_title, sections["working-time"].title) == ("Working time",
+                                                                                   "Working time and hours")
+    assert marked(sections["adoption"].form.intro[0].runs) == (
+        "This policy was adopted by the governing body of Test School[-.-]{+, and is signed on its behalf by:+}")
+
+
+def test_dump_prints_a_redlines_marks(policies):
+    old, new = policies
+    text = dump_text(mark_changes(old, new, COMPARISON))
+    assert ('"report concerns to the " Deletion["headteacher"] Insertion["designated safeguarding lead the same day"] ";"'
+            in text)
 
 
 def pandoc_json(path: Path) -> dict:
@@ -164,6 +177,10 @@ def test_a_docx_redline_keeps_bold_links_and_numbered_lists_as_tracked_changes(p
     assert ("Span insertion", "1.3 Social media accounts") in spans
     assert ("Span deletion", "Staff agree their hours with their line manager.") in spans
     assert ("Span insertion", "Staff work the hours the school sets, from 8.30am to 4.30pm.") in spans
+    # a retitled section, and a form whose introduction changed, with its table kept
+    assert ("Span deletion", "Working time") in spans and ("Span insertion", "Working time and hours") in spans
+    assert ("Span insertion", ", and is signed on its behalf by:") in spans
+    assert ("Strong", "Chair of governors") in [(k, t) for k, t, _ in found]
     # the author is the HR service, on every tracked change
     xml_authors = {dict(attr[2])["author"] for attr, _ in _spans(pandoc_json(path)["blocks"])}
     assert xml_authors == {"Test Schools HR Service"}

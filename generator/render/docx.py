@@ -381,7 +381,9 @@ class _BodyWriter:
         if section.appendix:
             self.out.append(wml.page_break())
         self.bookmark += 1
-        inlines = heading_inlines("", section.heading, section.change, None)
+        prefix = f"Appendix {section.number}:" if section.appendix else section.number
+        inlines = (heading_inlines(prefix, section.title, None, section.old_title) if section.old_title
+                   else heading_inlines("", section.heading, section.change, None))
         heading = wml.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
         self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change)))
         for clause in section.clauses:

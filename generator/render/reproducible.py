@@ -32,6 +32,7 @@ from generator.errors import PolicygenError
 from generator.model import Policy
 
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can hold
+ZIP_END = datetime(2107, 12, 31, 23, 59, 58)  # and the latest (its year is 7 bits from 1980)
 _VERSION_DATE = re.compile(r"^(\d{4})[.-](\d{1,2})(?:[.-](\d{1,2}))?")
 
 
@@ -73,7 +74,7 @@ def library_version_date(version: str) -> datetime:
 
 def repack_docx(data: bytes, when: datetime) -> bytes:
     """Return the zip ``data`` with every entry stamped ``when``, its order and contents kept."""
-    stamp = max(when, ZIP_EPOCH).timetuple()[:6]
+    stamp = min(max(when, ZIP_EPOCH), ZIP_END).timetuple()[:6]  # an approval in 9999 still packs
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

@@ -1,0 +1,94 @@
+"""Incremental builds: skip the documents whose inputs have not changed since they were written.
+
+A batch asks, in order:
+
+1. :meth:`Incremental.unchanged`: is this school file, and every file it read
+   last time, the same, with the same library, template, fonts, LibreOffice and
+   policygen? Then all its documents are skipped without even reading it.
+2. :meth:`Incremental.check`: otherwise the school is loaded, checked and
+   resolved as usual, noting every file that reads.
+3. :meth:`Incremental.current`: is each resolved document's key (see
+   :mod:`generator.fingerprint`) the one it was built from? A library change
+   thus rebuilds exactly the documents whose printed clauses changed.
+
+``--force`` builds everything and records it all again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import Job, Outcome
+from generator.check import CheckedSchool, check_paths
+from generator.errors import Problem
+from generator.fingerprint import (BuildContext, build_context, document_key, document_parts, input_digests,
+                                   recording)
+from generator.library import Library
+from generator.manifest import Manifest, load_manifest
+
+
+class Incremental:
+    """The manifest of one output folder, and the keys of one build."""
+
+    def __init__(self, out_dir: Path, library_dir: Path, template: Path, formats: set[str],
+                 soffice: str | None, *, force: bool = False, policy_id: str | None = None):
+        self.manifest: Manifest = load_manifest(out_dir)
+        self.context: BuildContext = build_context(library_dir, template, formats, soffice)
+        self.library_dir = library_dir
+        self.force = force
+        self.policy_id = policy_id
+        self.skipped = 0
+        self._inputs: dict[str, dict[str, str]] = {}  # school path -> its input digests
+        self._documents: dict[str, list[str]] = {}  # school path -> the documents it builds
+        self._keys: dict[str, str] = {}  # job name -> key
+
+    def unchanged(self, path: Path) -> int:
+        """Return how many documents of the school at ``path`` can be skipped unread (0: read it)."""
+        if self.force:
+            return 0
+        count = self.manifest.school_unchanged(path, self.context.key, self.policy_id)
+        self.skipped += count
+        return count
+
+    def check(self, library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
+        """Load, check and resolve each school as :func:`check_paths` does, noting the files it reads."""
+        good: list[CheckedSchool] = []
+        problems: list[Problem] = []
+        for path in paths:
+            with recording() as read:
+                found, found_problems = check_paths(library, [path])
+            good += found
+            problems += found_problems
+            if found:
+                self._inputs[str(path)] = input_digests(read, exclude=(self.library_dir,))
+                school_file = found[0].school_file
+                self._documents[str(path)] = [f"{school_file.id}/{pid}" for pid in school_file.school.policies]
+        return good, problems
+
+    def current(self, library: Library, job: Job) -> bool:
+        """Return True when ``job``'s document is as its inputs would make it now (and count it skipped)."""
+        path = job.school_file.path
+        if job.policy is None:
+            return False
+        parts = document_parts(job.policy, library, path, self._inputs.get(str(path), {}), self.context)
+        key = self._keys[job.name] = document_key(parts)
+        if self.force or not self.manifest.document_current(path, job.name, key):
+            return False
+        self.skipped += 1
+        return True
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        """Note the schools read and the documents built (or failed) in the manifest."""
+        for path, inputs in self._inputs.items():
+            self.manifest.record_school(Path(path), self.context.key, inputs, self._documents.get(path, []))
+        for outcome in outcomes:
+            job = outcome.job
+            key = self._keys.get(job.name)
+            if outcome.ok and key and outcome.files:
+                self.manifest.record_document(job.school_file.path, job.name, job.policy_id, key, outcome.files)
+            else:
+                self.manifest.forget_document(job.school_file.path, job.name)
+
+    def save(self) -> None:
+        """Write the manifest atomically."""
+        self.manifest.save()

@@ -1,0 +1,250 @@
+"""Bad files and output paths: one line, exit 1, no traceback, nothing written or lost.
+
+The school-file corpus (test_bad_input.py) edits a file's text; these cases
+change what kind of file it is, what it is called, or where the output goes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_bad_input import FIXTURE, LIBRARY, case_dir, run_cli, snapshot, write_case  # noqa: F401 - fixture
+
+LIB = ["--library-dir", str(LIBRARY)]
+
+
+def check(capsys, *paths: str) -> tuple[int, list[str]]:
+    code, out, err = run_cli(["check", *paths, *LIB], capsys)
+    assert "Traceback" not in out + err
+    return code, err.splitlines()
+
+
+def build(capsys, *args: str) -> tuple[int, list[str]]:
+    code, out, err = run_cli(["build", "--format", "docx", *args, *LIB], capsys)
+    assert "Traceback" not in out + err
+    return code, (out + err).splitlines()
+
+
+# --- what kind of file a school file is (issue 10, item 6) ---
+
+def make_fifo(folder: Path) -> None:
+    os.mkfifo(folder / "pipe.yaml")
+
+
+def make_zero_link(folder: Path) -> None:
+    (folder / "pipe.yaml").symlink_to("/dev/zero")
+
+
+def make_folder(folder: Path) -> None:
+    (folder / "pipe.yaml").mkdir()
+
+
+def make_null_link(folder: Path) -> None:
+    (folder / "pipe.yaml").symlink_to("/dev/null")
+
+
+FILE_KINDS = [
+    ("fifo", make_fifo, "pipe.yaml:0:0: file is a named pipe (FIFO), not a regular file"),
+    ("dev-zero-link", make_zero_link, "pipe.yaml:0:0: file is a device, not a regular file"),
+    ("dev-null-link", make_null_link, "pipe.yaml:0:0: file is a device, not a regular file"),
+    ("folder", make_folder, "pipe.yaml:0:0: file is a folder, not a regular file"),
+]
+
+
+@pytest.mark.parametrize("kind, make, expected", FILE_KINDS, ids=[k[0] for k in FILE_KINDS])
+def test_only_regular_files_are_read(case_dir: Path, capsys, kind, make, expected):
+    write_case(case_dir, [])
+    make(case_dir)
+    before = snapshot(case_dir / "output")
+    assert check(capsys, "pipe.yaml") == (1, [expected])
+    # --all reads the folder: the good school is still checked and built, the special file refused
+    code, lines = check(capsys, "--all", "--schools-dir", ".")
+    assert (code, lines) == (1, [expected])
+    code, lines = build(capsys, "--all", "--schools-dir", ".", "--out", "output")
+    assert code == 1 and expected in lines
+    assert "ok      school/social-media (docx)" in lines
+    assert snapshot(case_dir / "output")["school/school-social-media.docx"] != before["school/school-social-media.docx"]
+
+
+def test_a_file_name_with_a_newline_is_not_an_id(case_dir: Path, capsys):
+    (case_dir / "evil\n.yaml").write_text((FIXTURE / "base.yaml").read_text())
+    assert check(capsys, "evil\n.yaml") == (1, [
+        "evil\\n.yaml:0:0: school file name 'evil\\n.yaml' must be lower-case letters, digits and hyphens "
+        "(it is the school id)"])
+
+
+def test_a_school_id_longer_than_60_characters(case_dir: Path, capsys):
+    name = "a" * 61 + ".yaml"
+    (case_dir / name).write_text((FIXTURE / "base.yaml").read_text())
+    assert check(capsys, name) == (1, [
+        f"{name}:0:0: school file name '{name}' is longer than 60 characters (it is the school id, and names "
+        "its output files)"])
+
+
+def test_two_schools_with_one_id_in_a_batch(case_dir: Path, capsys):
+    for folder in ("a", "b"):
+        (case_dir / folder).mkdir()
+        shutil.copy(FIXTURE / "logo.png", case_dir / folder / "logo.png")
+        (case_dir / folder / "school.yaml").write_text((FIXTURE / "base.yaml").read_text())
+    before = snapshot(case_dir / "output")
+    message = ("each school in one build needs an id (file name) of its own, or one would overwrite the "
+               "other's documents")
+    assert check(capsys, "a/school.yaml", "b/school.yaml", "a/school.yaml") == (1, [
+        f"b/school.yaml:0:0: this file has the same school id as a/school.yaml; {message}",
+        f"a/school.yaml:0:0: this file is given twice; {message}"])
+    code, lines = build(capsys, "a/school.yaml", "b/school.yaml", "--out", "output")
+    assert code == 1
+    assert f"b/school.yaml:0:0: this file has the same school id as a/school.yaml; {message}" in lines
+    assert "ok      school/social-media (docx)" in lines  # the first is built; the second overwrites nothing
+    assert "  school: 1 input error(s), listed above" in lines
+    assert snapshot(case_dir / "output").keys() == before.keys()
+
+
+def test_an_approval_in_year_9999_builds_and_is_due(case_dir: Path, capsys):
+    write_case(case_dir, [("date: 2025-09-01", "date: 9999-12-31")])
+    code, lines = build(capsys, "school.yaml", "--out", "output")
+    assert code == 0, lines
+    code, out, err = run_cli(["due", "--schools-dir", ".", "--today", "2026-01-01", "--within", "100000000",
+                              "--format", "csv", *LIB], capsys)
+    assert (code, err) == (0, "")
+    assert "9999-12-31" in out
+
+
+# --- where the output goes (issue 10, item 5) ---
+
+def test_a_symlinked_school_folder_inside_out_is_refused(case_dir: Path, capsys):
+    write_case(case_dir, [])
+    victim = case_dir / "output" / "victim"
+    victim.mkdir()
+    (victim / "victim-social-media.docx").write_bytes(b"the victim's document")
+    shutil.rmtree(case_dir / "output" / "school")
+    (case_dir / "output" / "school").symlink_to("victim")
+    before = snapshot(case_dir / "output")
+    code, lines = build(capsys, "school.yaml", "--out", "output")
+    assert code == 1
+    assert lines[0] == (f"FAILED  school/social-media: refusing to write through the symbolic link "
+                        f"{case_dir / 'output' / 'school'}: replace it with a real folder or file")
+    assert snapshot(case_dir / "output") == before
+    assert sorted(p.name for p in victim.iterdir()) == ["victim-social-media.docx"]
+
+
+def test_a_symlinked_document_inside_out_is_refused(case_dir: Path, capsys):
+    write_case(case_dir, [])
+    victim = case_dir / "output" / "victim.docx"
+    victim.write_bytes(b"the victim's document")
+    target = case_dir / "output" / "school" / "school-social-media.docx"
+    target.unlink()
+    target.symlink_to(victim)
+    code, lines = build(capsys, "school.yaml", "--out", "output")
+    assert code == 1
+    assert lines[0] == (f"FAILED  school/social-media: refusing to write through the symbolic link {target}: "
+                        "replace it with a real folder or file")
+    assert victim.read_bytes() == b"the victim's document"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["school-social-media.docx"]
+
+
+def test_an_out_folder_that_is_itself_a_link_is_fine(case_dir: Path, capsys):
+    write_case(case_dir, [])
+    (case_dir / "elsewhere").mkdir()
+    (case_dir / "linked").symlink_to("elsewhere")
+    code, lines = build(capsys, "school.yaml", "--out", "linked")
+    assert code == 0, lines
+    assert (case_dir / "elsewhere" / "school" / "school-social-media.docx").is_file()
+
+
+@pytest.mark.parametrize("out, expected", [
+    ("afile", "error: the output folder afile is a file; give a folder with --out"),
+    ("afile/sub", "error: cannot create the output folder afile/sub: Not a directory"),
+    ("/proc", "error: cannot write in the output folder /proc: No such file or directory"),
+    ("/proc/self/new", "error: cannot create the output folder /proc/self/new: No such file or directory"),
+], ids=["file", "below-a-file", "proc", "below-proc"])
+def test_an_unusable_out_is_one_line(case_dir: Path, capsys, out, expected):
+    write_case(case_dir, [])
+    (case_dir / "afile").write_text("a file, not a folder\n")
+    before = snapshot(case_dir)
+    code, lines = build(capsys, "school.yaml", "--out", out)
+    assert (code, lines) == (1, [expected])
+    assert snapshot(case_dir) == before
+
+
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    done = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=16k tmpfs /mnt"],
+                          capture_output=True)
+    return done.returncode == 0
+
+
+def _policygen_in_tmpfs(case_dir: Path, options: str, out: str) -> subprocess.CompletedProcess:
+    """Run ``policygen build`` with ``out`` a fresh tmpfs of its own (mounted in a private namespace)."""
+    policygen = Path(sys.executable).parent / "policygen"
+    lib = " ".join(LIB)
+    script = (f"mount -t tmpfs -o {options} tmpfs {out} && "
+              f"{policygen} build school.yaml --format docx --out {out} {lib}; code=$?; "
+              f"find {out} -type f; exit $code")
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=case_dir, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.mark.skipif(not _can_mount(), reason="mounting a tmpfs needs root and unshare (the ENOSPC case "
+                                              "below simulates a full disk without it)")
+def test_a_full_disk_and_a_read_only_disk(case_dir: Path):
+    write_case(case_dir, [])
+    (case_dir / "small").mkdir()
+    done = _policygen_in_tmpfs(case_dir, "size=12k", "small")
+    assert done.returncode == 1
+    target = case_dir / "small" / "school" / "school-social-media.docx"
+    assert done.stderr.splitlines() == [
+        "1 failed:", f"  school/social-media: cannot write {target}: No space left on device"]
+    assert done.stdout.splitlines() == [
+        f"FAILED  school/social-media: cannot write {target}: No space left on device",
+        "built 0 of 1 policies into small/ in " + done.stdout.splitlines()[1].split(" in ")[-1]]  # no file listed
+    done = _policygen_in_tmpfs(case_dir, "ro,size=12k", "small")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1, "", "error: cannot write in the output folder small: Read-only file system\n")
+
+
+def test_a_file_size_limit_fails_the_write_cleanly(case_dir: Path):
+    """Simulates a full disk without root: RLIMIT_FSIZE makes the write fail (EFBIG, not ENOSPC)."""
+    write_case(case_dir, [])
+    policygen = Path(sys.executable).parent / "policygen"
+    script = ("import resource, signal, subprocess, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (10000, 10000)); "
+              "sys.exit(subprocess.call(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", script, str(policygen), "build", "school.yaml", "--format", "docx",
+                           "--out", "output", *LIB], cwd=case_dir, capture_output=True, text=True, timeout=300)
+    target = case_dir / "output" / "school" / "school-social-media.docx"
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.splitlines()[0] == f"FAILED  school/social-media: cannot write {target}: File too large"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["school-social-media.docx"]
+    assert target.read_bytes() == b"the previous, good document"
+
+
+@pytest.mark.parametrize("redline, expected", [
+    ("afolder.docx", "error: afolder.docx is a folder; give the name of a file to write"),
+    ("afile.txt/changes.docx", "error: cannot create the folder afile.txt: File exists"),
+    ("afile.txt/changes.pdf", "error: cannot create the folder afile.txt: File exists"),
+    ("afolder.pdf", "error: afolder.pdf is a folder; give the name of a file to write"),
+    ("/proc/changes.docx", "error: cannot write in /proc: No such file or directory"),
+    ("/proc/changes.pdf", "error: cannot write in /proc: No such file or directory"),
+], ids=["folder", "below-a-file", "below-a-file-pdf", "folder-pdf", "proc", "proc-pdf"])
+def test_changes_redline_at_an_unusable_path(case_dir: Path, capsys, redline, expected):
+    write_case(case_dir, [])
+    code, _, err = run_cli(["approve", "school.yaml", "--by", "Full Governing Body", "--date", "2025-10-01", *LIB],
+                           capsys)
+    assert code == 0, err
+    (case_dir / "afolder.docx").mkdir()
+    (case_dir / "afolder.pdf").mkdir()
+    (case_dir / "afile.txt").write_text("a file\n")
+    before = snapshot(case_dir)
+    code, out, err = run_cli(["changes", "school.yaml", "--redline", redline, *LIB], capsys)
+    assert (code, err.splitlines()) == (1, [expected])
+    assert "Traceback" not in out + err
+    assert snapshot(case_dir) == before
