@@ -15,8 +15,9 @@ What can go wrong, and what the worker does:
   in a fresh folder, up to ``max_losses`` crashes or ``max_hangs`` hangs
   while converting it. A LibreOffice killed from outside (SIGKILL: someone's
   ``kill -9``, or the kernel's out-of-memory killer) or dying while it starts
-  is not held against the document: up to ``max_kills`` kills, and
-  ``max_start_failures`` failed starts in a row. All of these count as
+  is not held against the document: it is retried after up to ``max_kills``
+  kills while converting it, any number while LibreOffice starts, and up to
+  ``max_start_failures`` other failed starts in a row. All of these count as
   :attr:`Worker.restarts`.
 - After ``recycle_after`` documents the worker starts afresh, to keep
   LibreOffice's memory in check; that counts as :attr:`Worker.recycles`.
@@ -187,8 +188,8 @@ class Worker:
                     if self._aborted:
                         raise ConversionCancelled("the LibreOffice workers were stopped") from None
                     self.restarts += 1
-                    if killed:
-                        kills += 1
+                    if killed:  # from outside; while starting, not even the document was there yet
+                        kills += not lost.starting
                         if kills >= self.max_kills:
                             raise ConverterError(f"LibreOffice was killed {kills} times (SIGKILL) "
                                                  "while converting this document") from None
