@@ -24,7 +24,7 @@ from typing import Callable
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-from generator.check import check_paths
+from generator.check import check_paths, split_repeated_ids
 from generator.errors import Interrupted, PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -83,8 +83,10 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             echo(INSTALL_HINT, err=True)
         incremental = Incremental(out_dir, library_dir, template, {"docx", "pdf"} if pool else {"docx"},
                                   office.soffice if office else None, force=force, policy_id=policy_id)
+        paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         paths = [path for path in paths if not incremental.unchanged(path)]
         good, problems = incremental.check(library, paths)
+        problems = repeated + problems
         _report_problems(problems, report.failures, echo)
         todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
         if policy_id and good and not todo and not incremental.skipped:

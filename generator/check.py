@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
-
 from generator.errors import InputError, Problem
 from generator.library import Library
+from generator.logo import logo_problem
 from generator.model import Policy
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile, load_school
@@ -76,22 +74,11 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
 
 
 def _logo_problems(school_file: SchoolFile) -> list[Problem]:
-    logo = school_file.logo_path
+    logo = school_file.school.branding.logo
     if logo is None:
         return []
-    loc = ("branding", "logo")
-    src = school_file.source
-    if not logo.is_file():
-        return [src.problem(loc, f"logo file not found: {logo}")]
-    try:
-        Image.from_file(str(logo))
-    except UnrecognizedImageError:
-        return [src.problem(loc, f"logo {logo.name} is not a PNG, JPEG, GIF, BMP or TIFF image")]
-    except OSError as exc:
-        return [src.problem(loc, f"cannot read logo {logo.name}: {exc.strerror}")]
-    except Exception as exc:  # a truncated or corrupt image header
-        return [src.problem(loc, f"logo {logo.name} is not a readable image ({exc})")]
-    return []
+    message = logo_problem(logo, school_file.path.parent)
+    return [school_file.source.problem(("branding", "logo"), message)] if message else []
 
 
 # Fonts LibreOffice swaps for metric-compatible ones, so the layout matches Word's.
@@ -130,24 +117,35 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return ``paths`` without those whose school id (file name) an earlier one has, and a problem for each.
+
+    Two schools with one id would write the same output files, one over the other.
+    """
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    ids: dict[str, Path] = {}
+    for path in paths:
+        first = ids.setdefault(Path(path).stem, path)
+        if first is path:
+            kept.append(path)
+            continue
+        same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
+        problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
+                                            "(file name) of its own, or one would overwrite the other's documents"))
+    return kept, problems
+
+
 def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
     """Load and check each school file; return the good ones and all problems."""
     good: list[CheckedSchool] = []
-    problems: list[Problem] = []
-    ids: dict[str, Path] = {}
+    paths, problems = split_repeated_ids(paths)
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        if school_file.id in ids:
-            first = ids[school_file.id]
-            same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
-            problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
-                                                "(file name) of its own, or one would overwrite the other's documents"))
-            continue
-        ids[school_file.id] = path
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved)
         problems.extend(found)

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from docx.oxml.ns import nsmap, qn
-from docx.shared import Cm, RGBColor
-from docx.styles.style import StyleFactory
+from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 # Importing docxtpl imports docxcompose, which maps python-docx's "cp" prefix to the
@@ -31,17 +30,19 @@ from docxtpl import DocxTemplate, InlineImage
 # namespace back: policygen writes no custom properties.
 nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from generator.dates import format_date
 from lxml import etree
 
-from generator.errors import ConverterError, TemplateError
+from generator.errors import ConverterError, InputError, Problem, TemplateError
+from generator.logo import LogoProblem, logo_for_document
+from generator.sandbox import BoundedSandbox, budget as sandbox_budget
 from generator.model import Block, Form, Inline, ListBlock, Paragraph, Policy, Run, Section, revision_of
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.render import oxml, wml
+from generator.render.brand import apply_brand
 from generator.render.redline import Marks, change_of, cover_fields, heading_inlines, summary_of_changes
 from generator.render.reproducible import document_date, repack_docx, source_date_epoch
 
@@ -53,9 +54,6 @@ REQUIRED_STYLES = (
     "TOC 1", "List Bullet", "List Bullet 2", "List Number", "List Number 2", "Table Grid",
     "Table Label", "Table Text", "Hyperlink", "Header", "Footer",
 )
-BRANDED_FONT_STYLES = ("Normal", "Title", "Subtitle", "School Name", "Heading 1", "Heading 2",
-                       "TOC Heading", "TOC 1", "Header", "Footer", "Table Label", "Table Text")
-PRIMARY_COLOUR_STYLES = ("Title", "School Name", "Heading 1", "Heading 2", "TOC Heading")
 LIST_STYLES = ("List Bullet", "List Bullet 2", "List Number", "List Number 2")
 TOC_LEVELS = 1
 TEXT_WIDTH_CM = 16.6
@@ -107,12 +105,17 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     """
     house = _checked_template(Path(template))
     tpl = _HouseDocx(io.BytesIO(house.data))
+    context = _cover_context(policy, tpl, title) | _literal(cover or {})
     try:
-        tpl.render(_cover_context(policy, tpl, title) | _literal(cover or {}), jinja_env=_JINJA, autoescape=True)
+        with sandbox_budget():
+            tpl.render(context, jinja_env=_JINJA, autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(f"{template}: unknown placeholder in the house-style template: {exc.message}") from None
     except JinjaTemplateError as exc:
         raise TemplateError(f"{template}: template error in the house-style template: {exc}") from None
+    except Exception as exc:  # {{ 1/0 }}, a recursion too deep: one line, not a traceback
+        raise TemplateError(f"{template}: template error in the house-style template: "
+                            f"{type(exc).__name__}: {exc}") from None
     doc = tpl.docx
     marker = _find_marker(doc)
     if marker is None:
@@ -125,7 +128,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
-    _apply_brand(doc, policy, house.style_ids)
+    apply_brand(doc, policy.brand, house.style_ids)
     when = when or document_date(policy, source_date_epoch())
     _set_properties(doc, policy, title, when)
     for shape in doc.inline_shapes:
@@ -275,8 +278,9 @@ class _HouseDocx(DocxTemplate):
         return _remember(self._patched, src_xml, lambda: super(_HouseDocx, self).patch_xml(src_xml))
 
 
-class _CompilingOnce(SandboxedEnvironment):
-    """A sandboxed Jinja environment that compiles each distinct template text once."""
+class _CompilingOnce(BoundedSandbox):
+    """A sandboxed Jinja environment (bounded, see :mod:`generator.sandbox`) that compiles each
+    distinct template text once."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined)
@@ -305,7 +309,12 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
     current = gov.current
     logo: Any = ""
     if policy.brand.logo:
-        logo = InlineImage(tpl, image_descriptor=str(policy.brand.logo), height=Cm(3.2))
+        try:
+            image = logo_for_document(policy.brand.logo)
+        except LogoProblem as exc:  # changed since it was checked
+            raise InputError(Problem(policy.brand.logo, 0, 0, exc.message)) from None
+        logo = InlineImage(tpl, image_descriptor=io.BytesIO(image.data), width=Cm(image.width_cm),
+                           height=Cm(image.height_cm))
     return _literal({
         "logo": logo,
         "school_name": policy.school_name,
@@ -378,14 +387,13 @@ class _BodyWriter:
 
     # sections -------------------------------------------------------------
     def _section(self, section: Section) -> None:
-        if section.appendix:
-            self.out.append(wml.page_break())
         self.bookmark += 1
         prefix = f"Appendix {section.number}:" if section.appendix else section.number
         inlines = (heading_inlines(prefix, section.title, None, section.old_title) if section.old_title
                    else heading_inlines("", section.heading, section.change, None))
         heading = wml.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
-        self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change)))
+        self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change),
+                                page_break_before=section.appendix))
         for clause in section.clauses:
             inlines = heading_inlines(clause.number, clause.title, clause.change, clause.old_title)
             self.out.append(self._p("Heading 2", self._runs(inlines), mark=self.marks.paragraph_mark(clause.change)))
@@ -396,16 +404,18 @@ class _BodyWriter:
             self._changes(section)
 
     def _blocks(self, blocks: tuple[Block, ...]) -> None:
-        for block in blocks:
+        for i, block in enumerate(blocks):
             if isinstance(block, Paragraph):
-                self.out.append(self._p("Normal", self._runs(block.runs),
+                introduces_list = i + 1 < len(blocks) and isinstance(blocks[i + 1], ListBlock)
+                self.out.append(self._p("Normal", self._runs(block.runs), keep_next=introduces_list,
                                         mark=self.marks.paragraph_mark(revision_of(block.runs))))
             elif isinstance(block, ListBlock):
                 self._list(block)
 
     def _list(self, block: ListBlock) -> None:
         current: dict[int, int] = {}
-        for item in block.items:
+        last = len(block.items) - 1
+        for index, item in enumerate(block.items):
             level = min(item.level, 1)
             name = ("List Number" if item.ordered else "List Bullet") + (" 2" if level else "")
             for deeper in [k for k in current if k > level]:
@@ -415,7 +425,9 @@ class _BodyWriter:
                 if level not in current:
                     current[level] = oxml.new_list_instance(self.part, self.list_styles[name])
                 num = (current[level], 0)
-            self.out.append(self._p(name, self._runs(item.runs), num=num,
+            # the first two items and the last two share a page: no bullet stands alone
+            keep = index in (0, last - 1) and index < last
+            self.out.append(self._p(name, self._runs(item.runs), num=num, keep_next=keep,
                                     mark=self.marks.paragraph_mark(revision_of(item.runs))))
 
     def _runs(self, inlines: tuple[Inline, ...]) -> str:
@@ -492,42 +504,27 @@ def _anchor(section: Section) -> str:
     return f"_Toc_{section.id.replace('-', '_')}"
 
 
-def _apply_brand(doc: Any, policy: Policy, style_ids: dict[str, str]) -> None:
-    brand = policy.brand
-    primary = RGBColor.from_string(brand.primary.lstrip("#"))
-    accent = RGBColor.from_string(brand.accent.lstrip("#"))
-    # python-docx finds a style by name with an XPath query over every style, and listing the
-    # names wraps every style; the template's ids are known, so index the elements by id once
-    elements = {el.get(_STYLE_ID): el for el in doc.styles.element.iterchildren(_STYLE_TAG)}
-    styles = {name: StyleFactory(elements[style_ids[name]]) for name in _BRANDED
-              if style_ids.get(name) in elements}
-    oxml.set_default_font(doc.styles.element, brand.font)
-    for name in BRANDED_FONT_STYLES:
-        if name in styles:
-            oxml.set_style_font(styles[name], brand.font)
-    for name in PRIMARY_COLOUR_STYLES:
-        if name in styles:
-            styles[name].font.color.rgb = primary
-    if "Subtitle" in styles:
-        styles["Subtitle"].font.color.rgb = accent
-
-
-_STYLE_TAG, _STYLE_ID = qn("w:style"), qn("w:styleId")
-_BRANDED = frozenset(BRANDED_FONT_STYLES + PRIMARY_COLOUR_STYLES + ("Subtitle",))
-
-
 def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime) -> None:
     props = doc.core_properties
-    props.title = f"{title or policy.title} – {policy.school_name}"
-    props.subject = policy.subject
-    props.author = policy.author
+    props.title = _fit(f"{title or policy.title} – {policy.school_name}")
+    props.subject = _fit(policy.subject)
+    props.author = _fit(policy.author)
     props.last_modified_by = "policygen"
     props.language = policy.language
-    props.keywords = f"policy; {policy.policy_id}; version {policy.governance.version}"
-    props.comments = f"Generated by policygen from clause library {policy.library_version}."
+    props.keywords = _fit(f"policy; {policy.policy_id}; version {policy.governance.version}")
+    props.comments = _fit(f"Generated by policygen from clause library {policy.library_version}.")
     props.category = "School policy"
-    props.identifier = f"{policy.school_id}-{policy.policy_id}"
+    props.identifier = _fit(f"{policy.school_id}-{policy.policy_id}")
     props.revision = 1
     props.created = props.modified = when
     oxml.set_document_language(doc.styles.element, policy.language)
     oxml.set_update_fields_on_open(doc.settings.element)
+
+
+CORE_PROPERTY_MAX = 255  # python-docx and Word hold at most this many characters in a core property
+
+
+def _fit(value: str) -> str:
+    """Return ``value`` cut to what a core property holds. check refuses the inputs that would need
+    it (school.py and library.py limit names, titles and versions); this only keeps a build whole."""
+    return value if len(value) <= CORE_PROPERTY_MAX else value[: CORE_PROPERTY_MAX - 1] + "…"
