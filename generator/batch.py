@@ -24,7 +24,8 @@ from typing import Callable
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-from generator.check import check_paths, split_repeated_ids
+from generator.check import Resolver, split_repeated_ids
+from generator.review.history import resolve_as_built
 from generator.errors import Interrupted, PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -57,14 +58,16 @@ class BuildReport:
 def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
-              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False) -> bool:
+              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False,
+              resolver: Resolver = resolve_as_built) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
     the workers early; the build stops them when it ends. Documents whose
     inputs are unchanged since they were written into ``out_dir`` are skipped
-    (:mod:`generator.incremental`), unless ``force``.
+    (:mod:`generator.incremental`), unless ``force``. ``resolver`` gives
+    each policy (by default as it prints today, marked draft or approved).
 
     Raises:
         Interrupted: a signal stopped the build; its ``summary`` says how far it got.
@@ -81,11 +84,13 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
-        incremental = Incremental(out_dir, library_dir, template, {"docx", "pdf"} if pool else {"docx"},
+        # what was last approved (build --approved) is another kind of build: its own build context
+        kinds = ({"docx", "pdf"} if pool else {"docx"}) | (set() if resolver is resolve_as_built else {"approved"})
+        incremental = Incremental(out_dir, library_dir, template, kinds,
                                   office.soffice if office else None, force=force, policy_id=policy_id)
         paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         paths = [path for path in paths if not incremental.unchanged(path)]
-        good, problems = incremental.check(library, paths)
+        good, problems = incremental.check(library, paths, resolver)
         problems = repeated + problems
         _report_problems(problems, report.failures, echo)
         todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
@@ -111,7 +116,18 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)
+    failed = {name for name, _ in report.failures}
+    _report_drafts([job for job in todo if job.name not in failed], echo)
     return report.ok and not ("pdf" in formats and missing_office)
+
+
+def _report_drafts(todo: list[Job], echo: Echo) -> None:
+    """Say which documents print wording the governors have not approved."""
+    drafts = [job for job in todo if job.policy is not None and job.policy.status.draft]
+    if drafts:
+        echo(f"{len(drafts)} of {len(todo)} document(s) built are drafts, marked as such (not yet approved):")
+        for job in drafts:
+            echo(f"  {job.name}: {job.policy.status.label}")
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:

@@ -13,14 +13,20 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from generator.errors import InputError, Problem
 from generator.library import Library
 from generator.logo import logo_problem
 from generator.model import Policy
-from generator.review.history import resolve_as_built
+from generator.resolve import resolve
 from generator.school import SchoolFile, load_school
 from generator.validate import suggest
+
+
+# How a school's policy is resolved: plain :func:`generator.resolve.resolve`, or, from the
+# command line, ``review.history.resolve_as_built`` (with its approval history)
+Resolver = Callable[[Library, SchoolFile, str], Policy]
 
 
 @dataclass
@@ -31,10 +37,11 @@ class CheckedSchool:
     policies: dict[str, Policy] = field(default_factory=dict)
 
 
-def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None) -> list[Problem]:
+def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None,
+                 resolver: Resolver = resolve) -> list[Problem]:
     """Return every problem of ``school_file`` against ``library``.
 
-    The policies resolved on the way are put in ``resolved``, when given.
+    The policies resolved on the way (by ``resolver``) are put in ``resolved``, when given.
     """
     school = school_file.school
     src = school_file.source
@@ -56,7 +63,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
                                         f"owner {owner!r} is not one of the people in this file"
                                         f"{suggest(owner, school.people)}; add them under 'people:'"))
         try:
-            policy_model = resolve_as_built(library, school_file, policy_id)
+            policy_model = resolver(library, school_file, policy_id)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -136,8 +143,9 @@ def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, problems
 
 
-def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-    """Load and check each school file; return the good ones and all problems."""
+def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolve
+                ) -> tuple[list[CheckedSchool], list[Problem]]:
+    """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
     good: list[CheckedSchool] = []
     paths, problems = split_repeated_ids(paths)
     for path in paths:
@@ -147,7 +155,7 @@ def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool
             problems.extend(exc.problems)
             continue
         resolved: dict[str, Policy] = {}
-        found = check_school(library, school_file, resolved)
+        found = check_school(library, school_file, resolved, resolver)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             good.append(CheckedSchool(school_file, resolved))

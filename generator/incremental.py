@@ -19,12 +19,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import Job, Outcome
-from generator.check import CheckedSchool, check_paths
+from generator.check import CheckedSchool, Resolver, check_paths
 from generator.errors import Problem
 from generator.fingerprint import (BuildContext, build_context, document_key, document_parts, input_digests,
                                    recording)
 from generator.library import Library
 from generator.manifest import Manifest, load_manifest
+from generator.resolve import resolve
 
 
 class Incremental:
@@ -50,13 +51,15 @@ class Incremental:
         self.skipped += count
         return count
 
-    def check(self, library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-        """Load, check and resolve each school as :func:`check_paths` does, noting the files it reads."""
+    def check(self, library: Library, paths: list[Path], resolver: Resolver = resolve
+              ) -> tuple[list[CheckedSchool], list[Problem]]:
+        """Load, check and resolve (with ``resolver``) each school as :func:`check_paths` does, noting the files
+        it reads."""
         good: list[CheckedSchool] = []
         problems: list[Problem] = []
         for path in paths:
             with recording() as read:
-                found, found_problems = check_paths(library, [path])
+                found, found_problems = check_paths(library, [path], resolver)
             good += found
             problems += found_problems
             if found:
