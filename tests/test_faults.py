@@ -69,6 +69,10 @@ class Build:
     def built(self) -> int:
         return sum(1 for line in self.stdout if line.startswith("ok "))
 
+    def summary(self) -> str:
+        """Return the line that says how many policies were built."""
+        return next(line for line in self.stdout if line.startswith("built "))
+
     def wait_until(self, condition, what: str, limit: float = 300.0) -> None:
         deadline = time.monotonic() + limit
         while not condition():
@@ -129,7 +133,7 @@ def test_killing_a_random_worker_every_two_seconds_loses_no_document(tmp_path: P
         thread.join()
     assert code == 0, build.stderr[-20:]
     assert len(killed) >= 5, "the build ended before the fault injection got going"
-    summary = build.stdout[-1]
+    summary = build.summary()
     assert summary.startswith(f"built {count} of {count} policies")
     assert re.search(r"LibreOffice crashed or hung and was restarted \d+ time\(s\)", summary)
     assert_every_document(build, count)
@@ -144,7 +148,7 @@ def test_a_hung_worker_is_killed_and_its_document_retried(tmp_path: Path):
     os.kill(stopped, signal.SIGSTOP)  # hangs, holding its document (or the next one it is given)
     assert build.finish() == 0, build.stderr
     assert_every_document(build, count)
-    assert re.search(r"restarted \d+ time\(s\)", build.stdout[-1])
+    assert re.search(r"restarted \d+ time\(s\)", build.summary())
     assert build.settle() == {}
 
 
@@ -221,7 +225,7 @@ def test_a_school_that_fails_in_build_fails_alone(tmp_path: Path):
     blocked.mkdir(parents=True)  # a folder where the document should go
     build = Build(tmp_path, count, "--jobs", "1")
     assert build.finish() == 1
-    assert build.stdout[-1].startswith(f"built {count - 1} of {count} policies")
+    assert build.summary().startswith(f"built {count - 1} of {count} policies")
     assert any(line.startswith("  school-002/social-media: cannot write") and "Is a directory" in line
                for line in build.stderr), build.stderr
     assert not any("Traceback" in line for line in build.stderr)
