@@ -49,18 +49,26 @@ class BuildReport:
 def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
-              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False) -> bool:
+              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False,
+              cluster: str | None = None) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
     the workers early; the build stops them when it ends. Documents whose
     inputs are unchanged since they were written into ``out_dir`` are skipped
-    (:mod:`generator.incremental`), unless ``force``.
+    (:mod:`generator.incremental`), unless ``force``. With ``cluster`` (a Dask
+    scheduler's address) the documents are built on its workers instead.
     """
     begun = time.monotonic()
-    office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
-    missing_office = office is None and ("pdf" in formats or not formats)
+    client = None
+    if cluster:
+        from generator.cluster.client import cluster_office, connect
+
+        office, pool, client = None, None, connect(cluster)
+    else:
+        office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
+    missing_office = office is None and ("pdf" in formats or not formats) and client is None
     report = BuildReport()
     todo: list[Job] = []
     incremental: Incremental | None = None
@@ -70,8 +78,10 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
-        incremental = Incremental(out_dir, library_dir, template, {"docx", "pdf"} if pool else {"docx"},
-                                  office.soffice if office else None, force=force, policy_id=policy_id)
+        made = {"docx", "pdf"} if pool or (client and formats != {"docx"}) else {"docx"}
+        incremental = Incremental(out_dir, library_dir, template, made, office.soffice if office else None,
+                                  force=force, policy_id=policy_id,
+                                  office_digest=cluster_office(client) if client and "pdf" in made else None)
         paths = [path for path in paths if not incremental.unchanged(path)]
         good, problems = incremental.check(library, paths)
         _report_problems(problems, report.failures, echo)
@@ -79,13 +89,17 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         if policy_id and good and not todo and not incremental.skipped:
             echo(f"no school given has the {policy_id!r} policy", err=True)
             return False
-        if pool:
+        if client:
+            _build_on_cluster(client, todo, out_dir, template, "pdf" in made, echo, report)
+        elif pool:
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
             _build_docx_only(library, todo, out_dir, template, echo, report)
     finally:
         if pool:
             report.restarts = pool.stop()
+        if client:
+            client.close()
         if incremental is not None:  # also when interrupted: what was finished is kept
             incremental.record(report.outcomes)
             incremental.save()
@@ -119,6 +133,19 @@ def _build_docx_only(library: Library, todo: list[Job], out_dir: Path, template:
             outcome = build_job(library, job, out_dir, template)
             report.outcomes.append(outcome)
             progress.done(_line(outcome))
+    report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
+
+
+def _build_on_cluster(client: object, todo: list[Job], out_dir: Path, template: Path, pdf: bool, echo: Echo,
+                      report: BuildReport) -> None:
+    from generator.cluster.client import build_on_cluster
+
+    with _Progress(len(todo), echo) as progress:
+        def record(outcome: Outcome) -> None:
+            report.outcomes.append(outcome)
+            progress.done(_line(outcome))
+
+        build_on_cluster(client, todo, out_dir, template, pdf, record)
     report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 

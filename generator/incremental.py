@@ -31,9 +31,10 @@ class Incremental:
     """The manifest of one output folder, and the keys of one build."""
 
     def __init__(self, out_dir: Path, library_dir: Path, template: Path, formats: set[str],
-                 soffice: str | None, *, force: bool = False, policy_id: str | None = None):
+                 soffice: str | None, *, force: bool = False, policy_id: str | None = None,
+                 office_digest: str | None = None):
         self.manifest: Manifest = load_manifest(out_dir)
-        self.context: BuildContext = build_context(library_dir, template, formats, soffice)
+        self.context: BuildContext = build_context(library_dir, template, formats, soffice, office_digest)
         self.library_dir = library_dir
         self.force = force
         self.policy_id = policy_id
