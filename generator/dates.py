@@ -25,3 +25,18 @@ def add_months(start: date, months: int) -> date:
 def format_date(value: date | None) -> str:
     """Return ``value`` written the British way, "1 September 2026"."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def format_period(months: int) -> str:
+    """Return a review cycle in words after "every": "year", "two years", "six months", "22 months"."""
+    years, rest = divmod(months, 12)
+    if rest == 0:
+        return "year" if years == 1 else f"{_spell(years)} years"
+    return "month" if months == 1 else f"{_spell(months)} months"
+
+
+def _spell(number: int) -> str:
+    return _NUMBER_WORDS[number] if number < len(_NUMBER_WORDS) else str(number)

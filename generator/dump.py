@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.model import ListBlock, Paragraph, Policy
+from generator.model import Deletion, Insertion, ListBlock, Paragraph, Policy
 
 
 def dump_text(policy: Policy) -> str:
@@ -58,6 +58,9 @@ def _block(block: Any, indent: str) -> list[str]:
 def _runs(runs: tuple) -> str:
     parts = []
     for run in runs:
+        if isinstance(run, (Insertion, Deletion)):  # a redline's marks, as pandoc's native output shows spans
+            parts.append(f"{type(run).__name__}[{_runs(run.runs)}]")
+            continue
         text = json.dumps(run.text, ensure_ascii=False)
         marks = [m for m, on in (("bold", run.bold), ("italic", run.italic)) if on]
         if run.href:

@@ -4,9 +4,15 @@ Layout on disk (see docs/clause-library.md)::
 
     clauses/
       library.yaml                 version of the whole library
+      shared/clauses/*.yaml        clauses any policy type may place (defined once)
+      shared/forms/*.yaml          forms any policy type may print
       <policy-id>/policy.yaml      title, review cycle, sections, appendices
       <policy-id>/clauses/*.yaml   clauses (a list per file)
       <policy-id>/forms/*.yaml     forms printed as appendices
+
+A policy type takes from ``shared/`` the clauses and forms it names, so a
+shared clause's wording and changelog are the same in every policy that
+places it.
 
 Loading validates each file's shape and then the cross-file rules (ids unique,
 sections name real clauses, defaults name real variants, clause text compiles
@@ -119,6 +125,8 @@ class PolicySpec(Strict):
     review_cycle_months: int = Field(gt=0, le=120)
     sections: list[SectionSpec]
     appendices: list[AppendixSpec] = Field(default_factory=list)
+    # this policy type's own default for a shared clause (a variant id, or true/false)
+    defaults: dict[Id, str | bool] = Field(default_factory=dict)
 
 
 class FormRowSpec(Strict):
@@ -178,6 +186,19 @@ class PolicyLibrary:
 
 
 @dataclass
+class SharedParts:
+    """Clauses and forms under ``shared/``, defined once for every policy type."""
+
+    clauses: dict[str, ClauseSpec] = field(default_factory=dict)
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+    clause_at: dict[str, tuple[Source, Loc]] = field(default_factory=dict)
+    form_at: dict[str, Source] = field(default_factory=dict)
+
+
+SHARED_DIR = "shared"
+
+
+@dataclass
 class Library:
     """The whole clause library."""
 
@@ -197,7 +218,7 @@ SCHOOL_FIELDS = {
     "name", "short_name", "type", "local_authority", "trust", "hr_service",
     "employer", "motto", "people", "governing_body", "website",
 }
-POLICY_FIELDS = {"title", "related_policies", "contacts"}
+POLICY_FIELDS = {"title", "related_policies", "contacts", "review_cycle"}
 PERSON_FIELDS = {"name", "title", "email", "phone"}
 
 
@@ -216,15 +237,19 @@ def load_library(root: Path) -> Library:
         version, title = lib_file.version, lib_file.title
     except InputError as exc:
         problems.extend(exc.problems)
+    shared = SharedParts()
+    _load_parts(root / SHARED_DIR, shared, problems)
     policies: dict[str, PolicyLibrary] = {}
     for policy_file in sorted(root.glob("*/policy.yaml")):
         try:
-            policy = _load_policy(policy_file.parent, problems)
+            policy = _load_policy(policy_file.parent, shared, problems)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         if policy is not None:
             policies[policy.spec.id] = policy
+    problems.extend(check_shared_texts(shared))
+    problems.extend(_unused_shared(shared, policies))
     if not policies and not problems:
         problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
     problems.sort(key=lambda p: (str(p.path), p.line, p.col))
@@ -233,12 +258,21 @@ def load_library(root: Path) -> Library:
     return Library(root, version, policies, warnings=problems, title=title)
 
 
-def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
+def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem]) -> PolicyLibrary | None:
     source = load_source(folder / "policy.yaml")
     spec = validate_source(source, PolicySpec)
     if spec.id != folder.name:
         problems.append(source.problem(("id",), f"policy id {spec.id!r} must match its folder name {folder.name!r}"))
     lib = PolicyLibrary(spec, {}, {}, source)
+    _load_parts(folder, lib, problems, shared)
+    _take_shared(lib, shared)
+    problems.extend(check_policy_library(lib, shared=set(shared.clauses) | set(shared.forms)))
+    return lib
+
+
+def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[Problem],
+                shared: SharedParts | None = None) -> None:
+    """Load ``folder``'s clauses/*.yaml and forms/*.yaml into ``into``, reporting duplicates."""
     for path in sorted((folder / "clauses").glob("*.yaml")):
         try:
             clause_source = load_source(path)
@@ -247,15 +281,17 @@ def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
             problems.extend(exc.problems)
             continue
         for i, clause in enumerate(clause_file.clauses):
-            if clause.id in lib.clauses:
-                first, first_loc = lib.clause_at[clause.id]
+            earlier = into.clause_at.get(clause.id) or (shared.clause_at.get(clause.id) if shared else None)
+            if earlier is not None:
+                first, first_loc = earlier
                 line, _ = first.locate(first_loc + ("id",))
+                where = first.path.name if first.path.parent == path.parent else f"{first.path.parent.parent.name}/clauses/{first.path.name}"
                 problems.append(clause_source.problem(
                     ("clauses", i, "id"),
-                    f"duplicate clause id {clause.id!r} (first defined at {first.path.name}:{line})"))
+                    f"duplicate clause id {clause.id!r} (first defined at {where}:{line})"))
                 continue
-            lib.clauses[clause.id] = clause
-            lib.clause_at[clause.id] = (clause_source, ("clauses", i))
+            into.clauses[clause.id] = clause
+            into.clause_at[clause.id] = (clause_source, ("clauses", i))
     for path in sorted((folder / "forms").glob("*.yaml")):
         try:
             form_source = load_source(path)
@@ -263,17 +299,54 @@ def _load_policy(folder: Path, problems: list[Problem]) -> PolicyLibrary | None:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        if form.id in lib.forms:
+        if form.id in into.forms or (shared and form.id in shared.forms):
             problems.append(form_source.problem(("id",), f"duplicate form id {form.id!r}"))
             continue
-        lib.forms[form.id] = form
-        lib.form_at[form.id] = form_source
-    problems.extend(check_policy_library(lib))
-    return lib
+        into.forms[form.id] = form
+        into.form_at[form.id] = form_source
 
 
-def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
-    """Return the cross-file problems of one policy type's library."""
+def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
+    """Add to ``lib`` the shared clauses and forms its policy.yaml names."""
+    parts = list(lib.spec.sections) + list(lib.spec.appendices)
+    named = [c for part in parts for c in part.clauses]
+    named += [c for appendix in lib.spec.appendices for c in appendix.when]
+    for clause_id in named:
+        if clause_id in shared.clauses and clause_id not in lib.clauses:
+            lib.clauses[clause_id] = shared.clauses[clause_id]
+            lib.clause_at[clause_id] = shared.clause_at[clause_id]
+    for clause_id, default in lib.spec.defaults.items():
+        clause = lib.clauses.get(clause_id)
+        valid = (clause is not None and (clause.kind == "choice" and default in clause.variants
+                                         or clause.kind == "optional" and isinstance(default, bool)))
+        if valid:  # an invalid one is reported by check_policy_library, at policy.yaml
+            lib.clauses[clause_id] = clause.model_copy(update={"default": default})
+    for appendix in lib.spec.appendices:
+        if appendix.form in shared.forms and appendix.form not in lib.forms:
+            lib.forms[appendix.form] = shared.forms[appendix.form]
+            lib.form_at[appendix.form] = shared.form_at[appendix.form]
+
+
+def _unused_shared(shared: SharedParts, policies: dict[str, PolicyLibrary]) -> list[Problem]:
+    """Return a warning for each shared clause or form that no policy type uses."""
+    problems = []
+    for clause_id, (source, loc) in shared.clause_at.items():
+        if not any(clause_id in p.clauses for p in policies.values()):
+            problems.append(source.problem(loc + ("id",), f"shared clause {clause_id!r} is not placed in any policy.yaml",
+                                           severity="warning"))
+    for form_id, source in shared.form_at.items():
+        if not any(form_id in p.forms for p in policies.values()):
+            problems.append(source.problem(("id",), f"shared form {form_id!r} is not used by any policy.yaml",
+                                           severity="warning"))
+    return problems
+
+
+def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset()) -> list[Problem]:
+    """Return the cross-file problems of one policy type's library.
+
+    The text of clauses and forms in ``shared`` (ids) is left to
+    :func:`check_shared_texts`, so a problem in it is reported once.
+    """
     problems: list[Problem] = []
     src = lib.source
     placed: dict[str, Loc] = {}
@@ -287,7 +360,7 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
         for j, clause_id in enumerate(part.clauses):
             loc = (group, i, "clauses", j)
             if clause_id not in lib.clauses:
-                problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}"))
+                problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, set(lib.clauses) | shared)}"))
             elif clause_id in placed:
                 problems.append(src.problem(loc, f"clause {clause_id!r} is already placed at line {src.locate(placed[clause_id])[0]}"))
             else:
@@ -298,6 +371,8 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
                                         f"unknown form {appendix.form!r}{suggest(appendix.form, lib.forms)}"))
         for clause_id, want in appendix.when.items():
             problems.extend(_check_condition(lib, ("appendices", i, "when", clause_id), clause_id, want))
+    for clause_id, want in lib.spec.defaults.items():
+        problems.extend(_check_condition(lib, ("defaults", clause_id), clause_id, want, "defaults"))
     for clause_id, clause in lib.clauses.items():
         csrc, cloc = lib.clause_at[clause_id]
         if clause_id not in placed:
@@ -306,21 +381,38 @@ def check_policy_library(lib: PolicyLibrary) -> list[Problem]:
         if clause.kind == "choice" and isinstance(clause.default, str) and clause.default not in clause.variants:
             problems.append(csrc.problem(cloc + ("default",),
                                          f"default {clause.default!r} is not a variant{suggest(clause.default, clause.variants)}"))
-        texts: list[tuple[Loc, str]] = [(cloc + ("text",), clause.text)] if clause.text else []
-        texts += [(cloc + ("variants", v, "text"), var.text) for v, var in clause.variants.items()]
-        for loc, text in texts:
-            problems.extend(check_text(csrc, loc, text))
+        if clause_id not in shared:
+            problems.extend(_clause_text_problems(clause, csrc, cloc))
     for form_id, form in lib.forms.items():
-        fsrc = lib.form_at[form_id]
-        texts = [(("intro",), form.intro)] + [
-            (("rows", i, row.kind), row.label) for i, row in enumerate(form.rows)
-        ] + [(("rows", i, "name"), row.name) for i, row in enumerate(form.rows) if row.name]
-        for loc, text in texts:
-            problems.extend(check_text(fsrc, loc, text))
+        if form_id not in shared:
+            problems.extend(_form_text_problems(form, lib.form_at[form_id]))
     return problems
 
 
-def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any) -> list[Problem]:
+def check_shared_texts(shared: SharedParts) -> list[Problem]:
+    """Return the problems in the text of the shared clauses and forms."""
+    problems: list[Problem] = []
+    for clause_id, clause in shared.clauses.items():
+        problems.extend(_clause_text_problems(clause, *shared.clause_at[clause_id]))
+    for form_id, form in shared.forms.items():
+        problems.extend(_form_text_problems(form, shared.form_at[form_id]))
+    return problems
+
+
+def _clause_text_problems(clause: ClauseSpec, source: Source, loc: Loc) -> list[Problem]:
+    texts: list[tuple[Loc, str]] = [(loc + ("text",), clause.text)] if clause.text else []
+    texts += [(loc + ("variants", v, "text"), var.text) for v, var in clause.variants.items()]
+    return [problem for at, text in texts for problem in check_text(source, at, text)]
+
+
+def _form_text_problems(form: FormSpec, source: Source) -> list[Problem]:
+    texts = [(("intro",), form.intro)] + [
+        (("rows", i, row.kind), row.label) for i, row in enumerate(form.rows)
+    ] + [(("rows", i, "name"), row.name) for i, row in enumerate(form.rows) if row.name]
+    return [problem for at, text in texts for problem in check_text(source, at, text)]
+
+
+def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any, what: str = "conditions") -> list[Problem]:
     src = lib.source
     clause = lib.clauses.get(clause_id)
     if clause is None:
@@ -328,9 +420,9 @@ def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any) ->
     if clause.kind == "choice" and want not in clause.variants:
         return [src.problem(loc, f"{clause_id!r} has no variant {want!r}{suggest(str(want), clause.variants)}")]
     if clause.kind == "optional" and not isinstance(want, bool):
-        return [src.problem(loc, f"{clause_id!r} is optional: the condition must be true or false")]
+        return [src.problem(loc, f"{clause_id!r} is optional: the value must be true or false")]
     if clause.kind in ("fixed", "local"):
-        return [src.problem(loc, f"{clause_id!r} is a {clause.kind} clause; only choice and optional clauses can be conditions")]
+        return [src.problem(loc, f"{clause_id!r} is a {clause.kind} clause; only choice and optional clauses can be {what}")]
     return []
 
 
@@ -396,7 +488,8 @@ def sample_context() -> dict[str, Any]:
 
     school = Anything({f: "sample" for f in SCHOOL_FIELDS})
     school["people"] = Anything()
-    policy = {"title": "sample", "related_policies": ["sample"], "contacts": [Anything(name="sample", details="sample")]}
+    policy = {"title": "sample", "related_policies": ["sample"], "contacts": [Anything(name="sample", details="sample")],
+              "review_cycle": "sample"}
     return {"school": school, "policy": policy}
 
 

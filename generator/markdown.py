@@ -4,10 +4,17 @@ markdown-it-py does the parsing (CommonMark, raw HTML off); this module maps
 its tokens to :class:`~generator.model.Paragraph` and
 :class:`~generator.model.ListBlock`. Only what a policy needs is accepted:
 paragraphs, bullet and numbered lists (nested), bold, italic and links.
+
+The library's wording is parsed with ``typographic=True``: straight quotes
+and apostrophes become curly ones (markdown-it's smartquotes). School data
+inside it arrives backslash-escaped (:func:`generator.templating.escape_markdown`),
+and escaped characters are left alone, so a school's "O'Brien" stays literal,
+as does text the school writes itself (parsed without the flag).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -16,6 +23,9 @@ from markdown_it.token import Token
 from generator.model import Block, ListBlock, ListItem, Paragraph, Run
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# only the quotes: markdown-it's other replacements ((c), --, ...) would change the library's wording
+_TYPOGRAPHIC = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True,
+                                         "quotes": "\u201c\u201d\u2018\u2019"}).enable("smartquotes")
 
 _UNSUPPORTED = {
     "heading_open": "headings (the clause title is the heading)",
@@ -28,6 +38,16 @@ _UNSUPPORTED = {
 }
 
 
+_NOT_QUOTES = re.compile(r"([!#-&(-/:-@\\[-`{-~])")  # ASCII punctuation except ' and "
+
+
+@lru_cache(maxsize=1024)
+def curl_quotes(text: str) -> str:
+    """Return plain ``text`` (a title) with curly quotes and apostrophes, and nothing else changed."""
+    tokens = _TYPOGRAPHIC.parseInline(_NOT_QUOTES.sub(r"\\\1", text))
+    return "".join(child.content for child in tokens[0].children or [] if child.type in ("text", "text_special"))
+
+
 class MarkdownProblem(Exception):
     """Markdown the policy model cannot hold; ``line`` is 1-based in the text."""
 
@@ -38,8 +58,8 @@ class MarkdownProblem(Exception):
 
 
 @lru_cache(maxsize=4096)
-def parse_markdown(text: str) -> tuple[Block, ...]:
-    """Return the blocks of ``text``.
+def parse_markdown(text: str, typographic: bool = False) -> tuple[Block, ...]:
+    """Return the blocks of ``text``, with curly quotes when ``typographic``.
 
     The result is immutable, so it is cached: most clause texts come out the
     same for every school of a batch.
@@ -47,7 +67,7 @@ def parse_markdown(text: str) -> tuple[Block, ...]:
     Raises:
         MarkdownProblem: the text uses a Markdown feature a policy cannot hold.
     """
-    tokens = _MD.parse(text)
+    tokens = (_TYPOGRAPHIC if typographic else _MD).parse(text)
     blocks: list[Block] = []
     items: list[ListItem] = []
     depth = 0

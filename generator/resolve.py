@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.dates import format_period
 from generator.errors import InputError, Problem
 from generator.library import ClauseSpec, Library, PolicyLibrary
-from generator.markdown import MarkdownProblem, parse_markdown
+from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
     ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section,
 )
@@ -22,7 +23,7 @@ from generator.validate import suggest
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def text_context(school_file: SchoolFile, policy_id: str, title: str) -> dict[str, Any]:
+def text_context(school_file: SchoolFile, policy_id: str, title: str, review_cycle_months: int = 12) -> dict[str, Any]:
     """Return what clause templates see: ``school`` and ``policy``."""
     choices = school_file.school.policies.get(policy_id)
     return {
@@ -31,6 +32,7 @@ def text_context(school_file: SchoolFile, policy_id: str, title: str) -> dict[st
             "title": title,
             "related_policies": list(choices.related_policies) if choices else [],
             "contacts": list(choices.contacts) if choices else [],
+            "review_cycle": format_period(review_cycle_months),
         },
     }
 
@@ -120,8 +122,8 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
     problems.extend(_addition_problems(lib, school_file))
     if problems:
         raise InputError(problems)
-    context = text_context(school_file, policy_id, lib.spec.title)
     governance = _governance(lib, school_file)
+    context = text_context(school_file, policy_id, lib.spec.title, governance.review_cycle_months)
     sections: list[Section] = []
     number = 0
     for spec in lib.spec.sections:
@@ -129,7 +131,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         if not drafts:
             continue
         number += 1
-        sections.append(Section(spec.id, str(number), spec.title, _numbered(drafts, str(number))))
+        sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
         if any(chosen.get(cid) != want for cid, want in appendix.when.items()):
@@ -141,7 +143,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
             continue
         tag = APPENDIX_LETTERS[letter]
         letter += 1
-        sections.append(Section(appendix.id, tag, appendix.title, _numbered(drafts, tag),
+        sections.append(Section(appendix.id, tag, curl_quotes(appendix.title), _numbered(drafts, tag),
                                 appendix=True, form=form, changes=rows))
     if problems:
         raise InputError(problems)
@@ -185,16 +187,16 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
             variant = str(value)
             src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
             blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems)
-            out.append(Clause(clause_id, "", clause.title, clause.kind, variant, blocks))
+            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, variant, blocks))
         elif clause.kind == "local":
             if isinstance(value, str):
                 loc = ("policies", lib.spec.id, "choices", clause_id)
                 blocks = _markdown(value, school_file.source, loc, problems)
-                out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks, origin="school"))
+                out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks, origin="school"))
         elif value:
             src, loc = lib.locate_clause(clause_id, "text")
             blocks = _blocks(clause.text, context, src, loc, school_file, problems)
-            out.append(Clause(clause_id, "", clause.title, clause.kind, None, blocks))
+            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks))
         out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
     out.extend(_additions_after(lib, school_file, section_id, None, problems))
     return out
@@ -236,12 +238,14 @@ def _blocks(text: str, context: dict[str, Any], src: Source, loc: Loc, school_fi
         line, col = src.locate(loc)
         problems.append(Problem(src.path, line + exc.line, col, f"{exc.message} (for school {school_file.id!r}, {school_file.path.name})"))
         return ()
-    return _markdown(rendered, src, loc, problems)
+    return _markdown(rendered, src, loc, problems, typographic=True)
 
 
-def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem]) -> tuple[Block, ...]:
+def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem],
+              typographic: bool = False) -> tuple[Block, ...]:
+    """Return the blocks of ``text``; ``typographic`` (the library's wording) curls its quotes."""
     try:
-        return parse_markdown(text)
+        return parse_markdown(text, typographic)
     except MarkdownProblem as exc:
         problems.append(src.problem(loc, exc.message))
         return ()
@@ -253,7 +257,7 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: l
 
     def plain(text: str, loc: Loc) -> str:
         try:
-            blocks = parse_markdown(render_text(text, context))
+            blocks = parse_markdown(render_text(text, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(loc, exc.message))
             return ""
@@ -262,7 +266,7 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: l
     intro: tuple[Block, ...] = ()
     if form.intro:
         try:
-            intro = parse_markdown(render_text(form.intro, context))
+            intro = parse_markdown(render_text(form.intro, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(("intro",), exc.message))
     rows = tuple(

@@ -70,5 +70,5 @@ def test_progress_bar_on_a_terminal(tmp_path):
     proc.wait()
     output = b"".join(chunks).decode(errors="replace")
     assert proc.returncode == 0
-    assert "building" in output and "5/5" in output
+    assert "building" in output and "10/10" in output
     assert "ok      bradley-primary" not in output  # one line per school only when not a terminal

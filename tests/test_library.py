@@ -11,7 +11,7 @@ from helpers import write_school
 
 
 def test_library_loads_with_its_policy(library):
-    assert library.version == "2026.11"
+    assert library.version == "2026.11.23"
     lib = library.policy("social-media")
     assert lib.spec.title == "Social Media Policy"
     kinds = {c.kind for c in lib.clauses.values()}

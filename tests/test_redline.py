@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.compare import mark_changes
+from generator.dump import dump_text
 from generator.library import load_library
 from generator.model import ChangeNote, Comparison, Deletion, Insertion, Run
 from generator.phrases import diff_runs
@@ -104,6 +105,13 @@ def test_the_tree_marks_clauses_added_removed_and_variants_switched(policies):
                                                                                    "Working time and hours")
     assert marked(sections["adoption"].form.intro[0].runs) == (
         "This policy was adopted by the governing body of Test School[-.-]{+, and is signed on its behalf by:+}")
+
+
+def test_dump_prints_a_redlines_marks(policies):
+    old, new = policies
+    text = dump_text(mark_changes(old, new, COMPARISON))
+    assert ('"report concerns to the " Deletion["headteacher"] Insertion["designated safeguarding lead the same day"] ";"'
+            in text)
 
 
 def pandoc_json(path: Path) -> dict:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "redline"
 
@@ -54,7 +55,7 @@ def test_a_pdf_redline_opens_with_the_changes_and_their_reasons(approved: Path):
                  "1.3 Social media accounts New clause 1 June 2025: New clause on accounts in the school's name.",
                  "2.1 Working hours Choice changed from “Flexible hours agreed with the line manager” to “Fixed "
                  "hours set by the school” The school chose a different wording.",
-                 "1.3 Fax use Removed"):
+                 "1.3 Fax use Removed It is no longer in the clause library."):
         assert cell in first, cell
     assert "new wording is blue and underlined twice; removed wording is struck through in red" in first
     assert "Changes by Test Schools HR Service, dated 2 June 2025." in first
@@ -73,6 +74,9 @@ def test_the_redline_file_type_follows_its_extension(approved: Path):
     done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--redline", "r.docx")
     assert done.returncode == 0, done.stderr
     assert (approved / "r.docx").read_bytes()[:2] == b"PK"
+    props = Document(approved / "r.docx").core_properties
+    assert props.author == "Test Schools HR Service"
+    assert props.title == "Comparison of version 1 with the draft – Test School"
 
 
 def test_from_and_to_compare_two_approved_versions(approved: Path):
@@ -90,6 +94,14 @@ def test_from_and_to_compare_two_approved_versions(approved: Path):
     assert any(p.startswith("This document compares version 1 (approved 10 March 2025 by Full Governing Body) "
                             "with version 2 (approved 1 July 2025 by Full Governing Body).") for p in paragraphs)
     assert '"insertion"' in read.stdout and '"deletion"' in read.stdout
+    # --to alone compares with the approval before it; --from must come before --to
+    done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--to", "2",
+                     "--redline", "to2.docx")
+    assert done.returncode == 0 and "Comparison of version 1 with version 2" in done.stdout, done.stderr
+    done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--from", "2", "--to", "1",
+                     "--redline", "back.docx")
+    assert done.returncode == 1 and not (approved / "back.docx").exists()
+    assert "--from 2 must be an approved version earlier than --to 1" in done.stderr
     # now that version 2 is approved, the same comparison of version 2 with the draft has nothing to show
     done = policygen(approved, "changes", "schools/test-school.yaml", "--policy", "conduct", "--redline", "none.docx")
     assert done.returncode == 0, done.stderr

@@ -163,8 +163,8 @@ def _fonts(reader: PdfReader):
 def test_build_reports_one_line_per_school(built):
     _, stdout = built
     lines = [ln for ln in stdout.splitlines() if ln.startswith("ok")]
-    assert len(lines) == 5 and all("(docx, pdf)" in ln for ln in lines)
-    assert re.search(r"built 5 of 5 policies into .+ in \d+\.\ds", stdout)
+    assert len(lines) == 10 and all("(docx, pdf)" in ln for ln in lines)  # two policy types each
+    assert re.search(r"built 10 of 10 policies into .+ in \d+\.\ds", stdout)
 
 
 def test_killed_worker_is_restarted_and_the_document_retried(tmp_path: Path, built):
@@ -213,7 +213,7 @@ def test_killing_workers_mid_batch_still_yields_every_document(tmp_path: Path, m
                    echo=lambda msg="", err=False: lines.append(msg))
     assert ok, lines
     assert killed
-    assert len(list(tmp_path.glob("*/*.pdf"))) == 5 and len(list(tmp_path.glob("*/*.docx"))) == 5
+    assert len(list(tmp_path.glob("*/*.pdf"))) == 10 and len(list(tmp_path.glob("*/*.docx"))) == 10
     assert any("LibreOffice restarted" in ln for ln in lines)
     assert not list(tmp_path.glob("*/.*.part*")), "temporary files were left behind"
 

@@ -54,10 +54,16 @@ class Marks:
         if self.tracked:
             content = wml.run(run.text, bold=run.bold, italic=run.italic, style=style, deleted=change == "del")
             return wml.tracked(change, content, self.new_id(), self.revision)
-        return wml.run(run.text, bold=run.bold, italic=run.italic, style=style,
-                       colour=INSERTED_COLOUR if change == "ins" else DELETED_COLOUR,
-                       underline="double" if change == "ins" else None, shade=INSERTED_SHADE if change == "ins" else None,
-                       strike=change == "del")
+        core = run.text.strip()
+        if not core:  # spaces alone: nothing to see, so drawn plain
+            return wml.run(run.text, bold=run.bold, italic=run.italic, style=style)
+        lead, trail = run.text[:len(run.text) - len(run.text.lstrip())], run.text[len(run.text.rstrip()):]
+        drawn = wml.run(core, bold=run.bold, italic=run.italic, style=style,
+                        colour=INSERTED_COLOUR if change == "ins" else DELETED_COLOUR,
+                        underline="double" if change == "ins" else None,
+                        shade=INSERTED_SHADE if change == "ins" else None, strike=change == "del")
+        plain = [wml.run(space, style=style) if space else "" for space in (lead, trail)]
+        return plain[0] + drawn + plain[1]
 
     def paragraph_mark(self, change: str | None) -> tuple[str, int, wml.Revision] | None:
         """Return the tracked mark for a paragraph added or removed whole (None when drawn)."""

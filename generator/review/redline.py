@@ -11,7 +11,7 @@ for a ``.docx``, or as coloured, underlined and struck-through text for a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -45,30 +45,39 @@ def build_redline(library: Library, path: Path, policy_id: str, *, today: date,
                   since: str | None = None, until: str | None = None) -> Redline:
     """Return the redline of ``policy_id`` from version ``since`` to ``until``.
 
-    ``since`` defaults to the last approval that has a snapshot; ``until``
-    to the policy as it prints today (the draft).
+    ``since`` defaults to the last approval before ``until`` that has a
+    snapshot; ``until`` to the policy as it prints today (the draft).
 
     Raises:
         InputError: the school file or library has errors, a version has no
-            approval or no snapshot, or nothing was approved yet.
+            approval or no snapshot, ``since`` is not before ``until``, or
+            nothing was approved yet.
     """
     school_file = load_school(path)
     snapshots = approved_snapshots(school_file, policy_id)
-    approvals = school_file.school.policies[policy_id].governance.approvals if (
-        policy_id in school_file.school.policies) else []
-    old = _snapshot(school_file, policy_id, snapshots, since, approvals, path)
+    chosen = school_file.school.policies.get(policy_id)
+    approvals = list(chosen.governance.approvals) if chosen else []
+    versions = [a.version for a in approvals]
     if until is None:
         new_policy = resolve_as_built(library, school_file, policy_id)
         new = take_snapshot(new_policy, library, "current", None, "")
         new_name, new_detail = "the draft", f"as it would print on {format_date(today)}, not yet approved"
+        earlier = approvals
     else:
         new = _snapshot(school_file, policy_id, snapshots, until, approvals, path)
         new_policy = new.policy
         new_name, new_detail = f"version {new.version}", _approved(new)
+        earlier = approvals[:versions.index(until)]
+        if since in versions and since not in versions[:versions.index(until)]:
+            raise InputError(school_file.source.problem(
+                ("policies", policy_id, "governance"),
+                f"--from {since} must be an approved version earlier than --to {until}", key=True))
+    old = _snapshot(school_file, policy_id, snapshots, since, earlier if since is None else approvals, path)
     notes = tuple(_note(change, library, policy_id) for change in compare(old, new, library))
     comparison = Comparison(f"version {old.version}", new_name, _approved(old), new_detail, notes)
     author = school_file.school.hr_service or library.title or new_policy.author
-    return Redline(mark_changes(old.policy, new_policy, comparison), author, today)
+    marked = replace(mark_changes(old.policy, new_policy, comparison), author=author)  # the file's author too
+    return Redline(marked, author, today)
 
 
 def write_redline(redline: Redline, target: Path, template: Path | None = None) -> Path:
@@ -149,8 +158,18 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         what = "Switched on" if change.new and change.new.kind == "optional" else "New clause"
         if what == "Switched on" and not why:
             why = ("The school chose to include it.",)
+        elif _school_addition(change) and not why:
+            why = ("The school added a clause of its own.",)
     elif change.kind == "removed":
-        what = "Switched off" if change.old and change.old.kind == "optional" else "Removed"
+        lib = library.policies.get(policy_id)
+        in_library = lib is not None and change.id in lib.clauses
+        what = "Switched off" if change.old and change.old.kind == "optional" and in_library else "Removed"
+        if not why and what == "Switched off":
+            why = ("The school chose to leave it out.",)
+        elif not why and _school_addition(change):
+            why = ("The school took out a clause of its own.",)
+        elif not why and not in_library:
+            why = ("It is no longer in the clause library.",)
     elif change.kind == "variant changed":
         old = _label(library, policy_id, change.id, change.old.variant if change.old else None)
         new = _label(library, policy_id, change.id, change.new.variant if change.new else None)
@@ -158,7 +177,14 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         why = why or ("The school chose a different wording.",)
     else:
         what = "Reworded"
+        if not why and change.new and change.new.kind == "local":
+            why = ("The school changed its own wording.",)
     return ChangeNote(clause, what, why)
+
+
+def _school_addition(change: ClauseChange) -> bool:
+    """Return whether the clause is one the school file adds (``additions``), not the library's."""
+    return change.id.startswith("local-")
 
 
 def _label(library: Library, policy_id: str, clause_id: str, variant: str | None) -> str:
