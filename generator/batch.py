@@ -102,7 +102,9 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             client.close()
         if incremental is not None:  # also when interrupted: what was finished is kept
             incremental.record(report.outcomes)
-            incremental.save()
+            warning = incremental.save()
+            if warning:
+                echo(warning, err=True)
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
     _summarise(report, len(todo), out_dir, echo)

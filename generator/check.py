@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
@@ -134,23 +135,36 @@ def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool
     """Load and check each school file; return the good ones and all problems."""
     good: list[CheckedSchool] = []
     problems: list[Problem] = []
-    ids: dict[str, Path] = {}
+    for _, checked, found in check_each(library, paths):
+        problems.extend(found)
+        if checked is not None:
+            good.append(checked)
+    return good, problems
+
+
+def check_each(library: Library, paths: list[Path], ids: dict[str, Path] | None = None,
+               ) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
+    """Load and check each school file in turn: yield it, checked (or None), with its problems.
+
+    ``ids`` maps the school ids already in this build to their files (it is
+    added to), so two files with one id are found however the batch is split.
+    """
+    ids = {} if ids is None else ids
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
-            problems.extend(exc.problems)
+            yield path, None, list(exc.problems)
             continue
         if school_file.id in ids:
             first = ids[school_file.id]
             same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
-            problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
-                                                "(file name) of its own, or one would overwrite the other's documents"))
+            yield path, None, [Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
+                                                   "(file name) of its own, or one would overwrite the other's "
+                                                   "documents")]
             continue
         ids[school_file.id] = path
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved)
-        problems.extend(found)
-        if not any(p.severity == "error" for p in found):
-            good.append(CheckedSchool(school_file, resolved))
-    return good, problems
+        ok = not any(p.severity == "error" for p in found)
+        yield path, CheckedSchool(school_file, resolved) if ok else None, found

@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import Job, Outcome
-from generator.check import CheckedSchool, check_paths
-from generator.errors import Problem
+from generator.check import CheckedSchool, check_each
+from generator.errors import OutputError, Problem
 from generator.fingerprint import (BuildContext, build_context, document_key, document_parts, input_digests,
                                    recording)
 from generator.library import Library
@@ -42,29 +42,36 @@ class Incremental:
         self._inputs: dict[str, dict[str, str]] = {}  # school path -> its input digests
         self._documents: dict[str, list[str]] = {}  # school path -> the documents it builds
         self._keys: dict[str, str] = {}  # job name -> key
+        self._ids: dict[str, Path] = {}  # school id -> file, of every school in this build (also skipped ones)
 
     def unchanged(self, path: Path) -> int:
         """Return how many documents of the school at ``path`` can be skipped unread (0: read it)."""
         if self.force:
             return 0
         count = self.manifest.school_unchanged(path, self.context.key, self.policy_id)
+        if count:
+            for school_id in self.manifest.school_ids(path):
+                self._ids.setdefault(school_id, path)  # a later file with its id is still refused
         self.skipped += count
         return count
 
     def check(self, library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-        """Load, check and resolve each school as :func:`check_paths` does, noting the files it reads."""
+        """Load, check and resolve each school as :func:`check_paths` does, noting the files each reads."""
         good: list[CheckedSchool] = []
         problems: list[Problem] = []
-        for path in paths:
-            with recording() as read:
-                found, found_problems = check_paths(library, [path])
-            good += found
-            problems += found_problems
-            if found:
+        schools = check_each(library, paths, self._ids)
+        while True:
+            with recording() as read:  # exactly what this one school's load, check and resolve read
+                item = next(schools, None)
+            if item is None:
+                return good, problems
+            path, checked, found = item
+            problems += found
+            if checked is not None:
+                good.append(checked)
                 self._inputs[str(path)] = input_digests(read, exclude=(self.library_dir,))
-                school_file = found[0].school_file
-                self._documents[str(path)] = [f"{school_file.id}/{pid}" for pid in school_file.school.policies]
-        return good, problems
+                school = checked.school_file
+                self._documents[str(path)] = [f"{school.id}/{pid}" for pid in school.school.policies]
 
     def current(self, library: Library, job: Job) -> bool:
         """Return True when ``job``'s document is as its inputs would make it now (and count it skipped)."""
@@ -79,9 +86,9 @@ class Incremental:
         return True
 
     def record(self, outcomes: list[Outcome]) -> None:
-        """Note the schools read and the documents built (or failed) in the manifest."""
-        for path, inputs in self._inputs.items():
-            self.manifest.record_school(Path(path), self.context.key, inputs, self._documents.get(path, []))
+        """Note the documents built (or failed) and the schools they came from, in the manifest."""
+        built = {o.job.name for o in outcomes if o.ok and o.files}
+        current = set(self._keys) - {o.job.name for o in outcomes}  # keyed and not built: skipped as current
         for outcome in outcomes:
             job = outcome.job
             key = self._keys.get(job.name)
@@ -89,7 +96,16 @@ class Incremental:
                 self.manifest.record_document(job.school_file.path, job.name, job.policy_id, key, outcome.files)
             else:
                 self.manifest.forget_document(job.school_file.path, job.name)
+        for path, inputs in self._inputs.items():
+            documents = self._documents.get(path, [])
+            if any(name in built or name in current for name in documents):
+                self.manifest.record_school(Path(path), self.context.key, inputs, documents)
 
-    def save(self) -> None:
-        """Write the manifest atomically."""
-        self.manifest.save()
+    def save(self) -> str | None:
+        """Write the manifest atomically; return a warning when it cannot be written."""
+        try:
+            self.manifest.save()
+        except OutputError as exc:
+            return (f"warning: could not record this build in {self.manifest.path.name} ({exc}); "
+                    "the next build will build these documents again")
+        return None

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.manifest import MANIFEST_NAME
+
 from generator.cli import main
 
 from bad_input_cases import LIBRARY_CASES, SCHOOL_CASES
@@ -35,7 +37,7 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
 
 def snapshot(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST_NAME}
 
 
 @pytest.fixture
