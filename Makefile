@@ -4,10 +4,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core (accessibility rules) for the browser tests, from the npm registry
+AXE    := $(VENV)/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION ?= 4.10.3
 
-.PHONY: setup system-deps demo test bench check clean
+.PHONY: setup system-deps demo test bench check clean serve
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) $(AXE)
 
 system-deps:
 	@bash tools/install-system-deps.sh
@@ -18,6 +21,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
+
 demo: setup
 	$(BIN)/policygen check --all
 	$(BIN)/policygen build --all
@@ -27,6 +33,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+serve: setup
+	$(BIN)/policygen serve $(SERVE_ARGS)
 
 check: setup
 	$(BIN)/policygen check --all

@@ -174,7 +174,7 @@ def clauses(policy_id: str | None, library_dir: Path) -> None:
             line = f"  {clause_id:34} {clause.kind:8} {clause.title}"
             if clause.kind == "choice":
                 default = "required" if clause.required else f"default {clause.default}"
-                line += f"  [{' | '.join(clause.variants)}; {default}]"
+                line += f"  [{default}]" + "".join(f"\n  {'':34}   {vid}: {v.label}" for vid, v in clause.variants.items())
             elif clause.kind == "optional":
                 line += f"  [{'on' if clause.default else 'off'} by default]"
             click.echo(line)
@@ -269,6 +269,15 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
             "json": lambda: format_json(items, day)}[fmt]()
     click.echo(text, nl=False)
+
+
+def _register_web() -> None:
+    from generator.web.cli import register
+
+    register(cli, library_option, schools_option)
+
+
+_register_web()
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -40,8 +40,13 @@ def test_dump_json_round_trips():
 def test_clauses_lists_variants():
     done = policygen("clauses")
     assert done.returncode == 0
-    line = next(ln for ln in done.stdout.splitlines() if ln.strip().startswith("personal-use-at-work"))
-    assert "[never | designated-place | outside-working-hours; required]" in line
+    lines = done.stdout.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.strip().startswith("personal-use-at-work"))
+    assert lines[at].endswith("[required]")
+    # each variant: the id a school file uses, and the label a person reads
+    assert [ln.split(":")[0].strip() for ln in lines[at + 1:at + 4]] == ["never", "designated-place",
+                                                                        "outside-working-hours"]
+    assert all(ln.split(":", 1)[1].strip() for ln in lines[at + 1:at + 4])
 
 
 def test_python_dash_m_and_console_script_agree():

@@ -46,6 +46,8 @@ def test_a_pdf_redline_opens_with_the_changes_and_their_reasons(approved: Path):
                      "--redline", "out/redline.pdf", "--today", "2025-06-02")
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("redline (Comparison of version 1 with the draft): out/redline.pdf\n")
+    assert ("  2.1 Working hours: variant changed (“Flexible hours agreed with the line manager” → "
+            "“Fixed hours set by the school”)") in done.stdout.splitlines()  # labels, not ids
     pages = pdf_pages(approved / "out" / "redline.pdf")
     first = " ".join(pages[0].split())
     assert "Comparison of version 1 with the draft" in first

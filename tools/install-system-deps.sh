@@ -2,7 +2,8 @@
 # Install what policygen needs from the operating system: LibreOffice with its
 # UNO bridge and Python macro support (for PDF and the table of contents), the
 # fonts the house style names (or metric-compatible ones), pandoc and poppler
-# (used by the tests to read documents back as a third party would).
+# (used by the tests to read documents back as a third party would), and
+# chromium with its driver (the web tests drive a real browser).
 # Debian/Ubuntu only; elsewhere it says what is missing and carries on
 # (policygen then writes DOCX only).
 set -euo pipefail
@@ -27,6 +28,9 @@ have_font "DejaVu Sans" || packages+=(fonts-dejavu-core)
 command -v pandoc >/dev/null 2>&1 || packages+=(pandoc)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || packages+=(fontconfig)
+# the web tests drive a real headless browser through Selenium
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 # tcmalloc takes ~12% off LibreOffice's CPU for a build (docs/performance.md)
 ldconfig -p 2>/dev/null | grep 'libtcmalloc_minimal\.so\.4 ' >/dev/null || packages+=(tcmalloc)
 

@@ -26,6 +26,7 @@ def style_fonts(doc: Document) -> None:
     normal.font.size = Pt(11)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.widow_control = True  # no first or last line of a paragraph alone on a page
     for name, size, before, after in (("Heading 1", 15, 18, 6), ("Heading 2", 12, 10, 4)):
         s = styles[name]
         s.font.name = "Carlito"

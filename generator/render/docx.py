@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from docx.oxml.ns import nsmap, qn
-from docx.shared import Cm, RGBColor
-from docx.styles.style import StyleFactory
+from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 # Importing docxtpl imports docxcompose, which maps python-docx's "cp" prefix to the
@@ -42,6 +41,7 @@ from generator.model import Block, Form, Inline, ListBlock, Paragraph, Policy, R
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.render import oxml, wml
+from generator.render.brand import apply_brand
 from generator.render.redline import Marks, change_of, cover_fields, heading_inlines, summary_of_changes
 from generator.render.reproducible import document_date, repack_docx, source_date_epoch
 
@@ -53,9 +53,6 @@ REQUIRED_STYLES = (
     "TOC 1", "List Bullet", "List Bullet 2", "List Number", "List Number 2", "Table Grid",
     "Table Label", "Table Text", "Hyperlink", "Header", "Footer",
 )
-BRANDED_FONT_STYLES = ("Normal", "Title", "Subtitle", "School Name", "Heading 1", "Heading 2",
-                       "TOC Heading", "TOC 1", "Header", "Footer", "Table Label", "Table Text")
-PRIMARY_COLOUR_STYLES = ("Title", "School Name", "Heading 1", "Heading 2", "TOC Heading")
 LIST_STYLES = ("List Bullet", "List Bullet 2", "List Number", "List Number 2")
 TOC_LEVELS = 1
 TEXT_WIDTH_CM = 16.6
@@ -125,7 +122,7 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
     for element in wml.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
-    _apply_brand(doc, policy, house.style_ids)
+    apply_brand(doc, policy.brand, house.style_ids)
     when = when or document_date(policy, source_date_epoch())
     _set_properties(doc, policy, title, when)
     for shape in doc.inline_shapes:
@@ -378,14 +375,13 @@ class _BodyWriter:
 
     # sections -------------------------------------------------------------
     def _section(self, section: Section) -> None:
-        if section.appendix:
-            self.out.append(wml.page_break())
         self.bookmark += 1
         prefix = f"Appendix {section.number}:" if section.appendix else section.number
         inlines = (heading_inlines(prefix, section.title, None, section.old_title) if section.old_title
                    else heading_inlines("", section.heading, section.change, None))
         heading = wml.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
-        self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change)))
+        self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change),
+                                page_break_before=section.appendix))
         for clause in section.clauses:
             inlines = heading_inlines(clause.number, clause.title, clause.change, clause.old_title)
             self.out.append(self._p("Heading 2", self._runs(inlines), mark=self.marks.paragraph_mark(clause.change)))
@@ -396,16 +392,18 @@ class _BodyWriter:
             self._changes(section)
 
     def _blocks(self, blocks: tuple[Block, ...]) -> None:
-        for block in blocks:
+        for i, block in enumerate(blocks):
             if isinstance(block, Paragraph):
-                self.out.append(self._p("Normal", self._runs(block.runs),
+                introduces_list = i + 1 < len(blocks) and isinstance(blocks[i + 1], ListBlock)
+                self.out.append(self._p("Normal", self._runs(block.runs), keep_next=introduces_list,
                                         mark=self.marks.paragraph_mark(revision_of(block.runs))))
             elif isinstance(block, ListBlock):
                 self._list(block)
 
     def _list(self, block: ListBlock) -> None:
         current: dict[int, int] = {}
-        for item in block.items:
+        last = len(block.items) - 1
+        for index, item in enumerate(block.items):
             level = min(item.level, 1)
             name = ("List Number" if item.ordered else "List Bullet") + (" 2" if level else "")
             for deeper in [k for k in current if k > level]:
@@ -415,7 +413,9 @@ class _BodyWriter:
                 if level not in current:
                     current[level] = oxml.new_list_instance(self.part, self.list_styles[name])
                 num = (current[level], 0)
-            self.out.append(self._p(name, self._runs(item.runs), num=num,
+            # the first two items and the last two share a page: no bullet stands alone
+            keep = index in (0, last - 1) and index < last
+            self.out.append(self._p(name, self._runs(item.runs), num=num, keep_next=keep,
                                     mark=self.marks.paragraph_mark(revision_of(item.runs))))
 
     def _runs(self, inlines: tuple[Inline, ...]) -> str:
@@ -490,30 +490,6 @@ class _BodyWriter:
 
 def _anchor(section: Section) -> str:
     return f"_Toc_{section.id.replace('-', '_')}"
-
-
-def _apply_brand(doc: Any, policy: Policy, style_ids: dict[str, str]) -> None:
-    brand = policy.brand
-    primary = RGBColor.from_string(brand.primary.lstrip("#"))
-    accent = RGBColor.from_string(brand.accent.lstrip("#"))
-    # python-docx finds a style by name with an XPath query over every style, and listing the
-    # names wraps every style; the template's ids are known, so index the elements by id once
-    elements = {el.get(_STYLE_ID): el for el in doc.styles.element.iterchildren(_STYLE_TAG)}
-    styles = {name: StyleFactory(elements[style_ids[name]]) for name in _BRANDED
-              if style_ids.get(name) in elements}
-    oxml.set_default_font(doc.styles.element, brand.font)
-    for name in BRANDED_FONT_STYLES:
-        if name in styles:
-            oxml.set_style_font(styles[name], brand.font)
-    for name in PRIMARY_COLOUR_STYLES:
-        if name in styles:
-            styles[name].font.color.rgb = primary
-    if "Subtitle" in styles:
-        styles["Subtitle"].font.color.rgb = accent
-
-
-_STYLE_TAG, _STYLE_ID = qn("w:style"), qn("w:styleId")
-_BRANDED = frozenset(BRANDED_FONT_STYLES + PRIMARY_COLOUR_STYLES + ("Subtitle",))
 
 
 def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime) -> None:

@@ -71,6 +71,29 @@ def shade_cell(cell, fill_hex: str) -> None:
     tcpr.append(_el("w:shd", w_val="clear", w_color="auto", w_fill=fill_hex.lstrip("#")))
 
 
+def replace_shading(element, old_hex: str, new_hex: str) -> None:
+    """Fill every ``w:shd`` under ``element`` that is filled ``old_hex`` with ``new_hex`` instead."""
+    old = old_hex.lstrip("#").upper()
+    for shd in element.iter(qn("w:shd")):
+        if (shd.get(qn("w:fill")) or "").upper() == old:
+            shd.set(qn("w:fill"), new_hex.lstrip("#"))
+            for theme in ("w:themeFill", "w:themeFillTint", "w:themeFillShade"):
+                shd.attrib.pop(qn(theme), None)
+
+
+def set_border_colour(style_element, colour_hex: str) -> None:
+    """Colour every paragraph border of a style (e.g. the rule under the title) ``colour_hex``.
+
+    A border's theme colour would outrank its plain colour in Word, so it is dropped.
+    """
+    ppr = style_element.find(qn("w:pPr"))
+    borders = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    for border in borders if borders is not None else ():
+        border.set(qn("w:color"), colour_hex.lstrip("#"))
+        for theme in ("w:themeColor", "w:themeTint", "w:themeShade"):
+            border.attrib.pop(qn(theme), None)
+
+
 def set_document_language(styles_element, language: str) -> None:
     """Set the default language of every run (``w:docDefaults``) to ``language``."""
     defaults = styles_element.find(qn("w:docDefaults"))

@@ -96,8 +96,12 @@ def tab() -> str:
 
 def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] | None = None,
               keep_next: bool = False, right_tab_cm: float | None = None,
-              mark: tuple[str, int, Revision] | None = None, space_before_pt: int | None = None) -> str:
+              mark: tuple[str, int, Revision] | None = None, space_before_pt: int | None = None,
+              page_break_before: bool = False) -> str:
     """Return a ``w:p`` in a style, optionally in a list (numId, level).
+
+    ``keep_next`` keeps it on the page of the paragraph after it;
+    ``page_break_before`` starts it on a new page (no empty paragraph needed).
 
     ``mark`` = (kind, id, revision) tracks the paragraph mark itself as
     inserted or deleted, so accepting a deletion removes the whole paragraph.
@@ -105,6 +109,8 @@ def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] |
     ppr = f'<w:pStyle w:val={quoteattr(style_id)}/>' if style_id else ""
     if keep_next:
         ppr += "<w:keepNext/>"
+    if page_break_before:
+        ppr += "<w:pageBreakBefore/>"
     if num:
         ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     if right_tab_cm is not None:

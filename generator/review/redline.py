@@ -171,8 +171,8 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         elif not why and not in_library:
             why = ("It is no longer in the clause library.",)
     elif change.kind == "variant changed":
-        old = _label(library, policy_id, change.id, change.old.variant if change.old else None)
-        new = _label(library, policy_id, change.id, change.new.variant if change.new else None)
+        old = variant_label(library, policy_id, change.id, change.old.variant if change.old else None)
+        new = variant_label(library, policy_id, change.id, change.new.variant if change.new else None)
         what = f"Choice changed from “{old}” to “{new}”"
         why = why or ("The school chose a different wording.",)
     else:
@@ -187,7 +187,8 @@ def _school_addition(change: ClauseChange) -> bool:
     return change.id.startswith("local-")
 
 
-def _label(library: Library, policy_id: str, clause_id: str, variant: str | None) -> str:
+def variant_label(library: Library, policy_id: str, clause_id: str, variant: str | None) -> str:
+    """Return the label a person reads for a clause's variant (never its id)."""
     lib = library.policies.get(policy_id)
     spec = lib.clauses.get(clause_id) if lib else None
     if spec is None or variant not in spec.variants:

@@ -8,6 +8,7 @@ from generator.dates import format_date
 from generator.errors import InputError
 from generator.library import Library
 from generator.review.diff import ClauseChange, compare
+from generator.review.redline import variant_label
 from generator.review.history import resolve_as_built
 from generator.review.snapshot import approved_snapshots, take_snapshot
 from generator.school import load_school
@@ -38,7 +39,7 @@ def describe_changes(library: Library, path: Path, policy_id: str) -> str:
     if not found:
         lines.append("  No changes: the policy prints exactly as approved.")
     for change in found:
-        lines.extend(_describe(change))
+        lines.extend(_describe(change, library, policy_id))
     counts = {}
     for change in found:
         counts[change.kind] = counts.get(change.kind, 0) + 1
@@ -46,12 +47,13 @@ def describe_changes(library: Library, path: Path, policy_id: str) -> str:
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
-def _describe(change: ClauseChange) -> list[str]:
+def _describe(change: ClauseChange, library: Library, policy_id: str) -> list[str]:
     number = change.number + (f" (was {change.old_number})" if change.old and change.new
                               and change.old.number != change.number else "")
     head = f"  {number} {change.title}: {change.kind}"
     if change.kind == "variant changed":
-        head += f" ({change.old.variant} → {change.new.variant})"
+        labels = [variant_label(library, policy_id, change.id, c.variant) for c in (change.old, change.new)]
+        head += " (“{}” → “{}”)".format(*labels)
     if change.kind == "added" and change.new and change.new.kind == "optional":
         head += " (switched on)"
     if change.kind == "removed" and change.old and change.old.kind == "optional":
