@@ -21,7 +21,7 @@ from typing import Callable
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-from generator.check import check_paths
+from generator.check import check_paths, split_repeated_ids
 from generator.errors import PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -82,8 +82,10 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         incremental = Incremental(out_dir, library_dir, template, made, office.soffice if office else None,
                                   force=force, policy_id=policy_id,
                                   office_digest=cluster_office(client) if client and "pdf" in made else None)
+        paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         paths = [path for path in paths if not incremental.unchanged(path)]
         good, problems = incremental.check(library, paths)
+        problems = repeated + problems
         _report_problems(problems, report.failures, echo)
         todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
         if policy_id and good and not todo and not incremental.skipped:

@@ -15,11 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
-
 from generator.errors import InputError, Problem
 from generator.library import Library
+from generator.logo import logo_problem
 from generator.model import Policy
 from generator.review.history import resolve_as_built
 from generator.school import SchoolFile, load_school
@@ -77,22 +75,11 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
 
 
 def _logo_problems(school_file: SchoolFile) -> list[Problem]:
-    logo = school_file.logo_path
+    logo = school_file.school.branding.logo
     if logo is None:
         return []
-    loc = ("branding", "logo")
-    src = school_file.source
-    if not logo.is_file():
-        return [src.problem(loc, f"logo file not found: {logo}")]
-    try:
-        Image.from_file(str(logo))
-    except UnrecognizedImageError:
-        return [src.problem(loc, f"logo {logo.name} is not a PNG, JPEG, GIF, BMP or TIFF image")]
-    except OSError as exc:
-        return [src.problem(loc, f"cannot read logo {logo.name}: {exc.strerror}")]
-    except Exception as exc:  # a truncated or corrupt image header
-        return [src.problem(loc, f"logo {logo.name} is not a readable image ({exc})")]
-    return []
+    message = logo_problem(logo, school_file.path.parent)
+    return [school_file.source.problem(("branding", "logo"), message)] if message else []
 
 
 # Fonts LibreOffice swaps for metric-compatible ones, so the layout matches Word's.
@@ -131,10 +118,29 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return ``paths`` without those whose school id (file name) an earlier one has, and a problem for each.
+
+    Two schools with one id would write the same output files, one over the other.
+    """
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    ids: dict[str, Path] = {}
+    for path in paths:
+        first = ids.setdefault(Path(path).stem, path)
+        if first is path:
+            kept.append(path)
+            continue
+        same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
+        problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
+                                            "(file name) of its own, or one would overwrite the other's documents"))
+    return kept, problems
+
+
 def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
     """Load and check each school file; return the good ones and all problems."""
     good: list[CheckedSchool] = []
-    problems: list[Problem] = []
+    paths, problems = split_repeated_ids(paths)
     for _, checked, found in check_each(library, paths):
         problems.extend(found)
         if checked is not None:
@@ -142,28 +148,17 @@ def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool
     return good, problems
 
 
-def check_each(library: Library, paths: list[Path], ids: dict[str, Path] | None = None,
-               ) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
+def check_each(library: Library, paths: list[Path]) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
     """Load and check each school file in turn: yield it, checked (or None), with its problems.
 
-    ``ids`` maps the school ids already in this build to their files (it is
-    added to), so two files with one id are found however the batch is split.
+    Two files with one school id are refused beforehand, by :func:`split_repeated_ids`.
     """
-    ids = {} if ids is None else ids
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
             yield path, None, list(exc.problems)
             continue
-        if school_file.id in ids:
-            first = ids[school_file.id]
-            same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
-            yield path, None, [Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
-                                                   "(file name) of its own, or one would overwrite the other's "
-                                                   "documents")]
-            continue
-        ids[school_file.id] = path
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved)
         ok = not any(p.severity == "error" for p in found)

@@ -61,14 +61,19 @@ schools_option = click.option("--schools-dir", type=click.Path(path_type=Path), 
 @click.option("--library-dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY, show_default=True,
               help="Folder of the clause library.")
 @schools_option
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="House-style template to try (default: templates/house-style.docx).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir: Path, schools_dir: Path,
-          strict: bool) -> None:
-    """Validate school files against the library, and the library itself."""
+          template: Path | None, strict: bool) -> None:
+    """Validate school files against the library, and the library and house template themselves."""
     from generator.check import check_paths
     from generator.library import load_library
+    from generator.render.docx import DEFAULT_TEMPLATE
+    from generator.trial import try_template
 
     library = load_library(library_dir)
+    try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
     _, school_problems = check_paths(library, paths)
     problems = library.warnings + school_problems

@@ -42,16 +42,12 @@ class Incremental:
         self._inputs: dict[str, dict[str, str]] = {}  # school path -> its input digests
         self._documents: dict[str, list[str]] = {}  # school path -> the documents it builds
         self._keys: dict[str, str] = {}  # job name -> key
-        self._ids: dict[str, Path] = {}  # school id -> file, of every school in this build (also skipped ones)
 
     def unchanged(self, path: Path) -> int:
         """Return how many documents of the school at ``path`` can be skipped unread (0: read it)."""
         if self.force:
             return 0
         count = self.manifest.school_unchanged(path, self.context.key, self.policy_id)
-        if count:
-            for school_id in self.manifest.school_ids(path):
-                self._ids.setdefault(school_id, path)  # a later file with its id is still refused
         self.skipped += count
         return count
 
@@ -59,7 +55,7 @@ class Incremental:
         """Load, check and resolve each school as :func:`check_paths` does, noting the files each reads."""
         good: list[CheckedSchool] = []
         problems: list[Problem] = []
-        schools = check_each(library, paths, self._ids)
+        schools = check_each(library, paths)
         while True:
             with recording() as read:  # exactly what this one school's load, check and resolve read
                 item = next(schools, None)

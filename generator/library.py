@@ -31,11 +31,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from generator.errors import InputError, Problem
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.source import Loc, Source, load_source
-from generator.templating import compile_problem, escape_markdown, placeholder_paths, render_text
+from generator.templating import RenderFailure, compile_problem, escape_markdown, placeholder_paths, render_text
 from generator.validate import suggest, validate_source
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# Word holds 255 characters in a core property: the title property is "<policy title> – <school
+# name>" (names at most 150, school.py), the subject is the subject, the comments name the version.
+PolicyTitle = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Subject = Annotated[str, StringConstraints(max_length=200)]
+LibraryVersion = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
 
 class Strict(BaseModel):
@@ -120,9 +125,9 @@ class PolicySpec(Strict):
     """A policy type: its title, review cycle, sections and appendices."""
 
     id: Id
-    title: Text
-    subject: str = ""
-    review_cycle_months: int = Field(gt=0, le=120)
+    title: PolicyTitle
+    subject: Subject = ""
+    review_cycle_months: int = Field(gt=0, le=120, strict=True)  # strict: true is not 1
     sections: list[SectionSpec]
     appendices: list[AppendixSpec] = Field(default_factory=list)
     # this policy type's own default for a shared clause (a variant id, or true/false)
@@ -164,7 +169,7 @@ class FormSpec(Strict):
 
 
 class LibraryFile(Strict):
-    version: Text
+    version: LibraryVersion
     title: str = ""
 
 
@@ -238,11 +243,11 @@ def load_library(root: Path) -> Library:
     except InputError as exc:
         problems.extend(exc.problems)
     shared = SharedParts()
-    _load_parts(root / SHARED_DIR, shared, problems)
+    shared_unread = _load_parts(root / SHARED_DIR, shared, problems)
     policies: dict[str, PolicyLibrary] = {}
     for policy_file in sorted(root.glob("*/policy.yaml")):
         try:
-            policy = _load_policy(policy_file.parent, shared, problems)
+            policy = _load_policy(policy_file.parent, shared, problems, shared_unread)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -258,27 +263,32 @@ def load_library(root: Path) -> Library:
     return Library(root, version, policies, warnings=problems, title=title)
 
 
-def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem]) -> PolicyLibrary | None:
+def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem], shared_unread: int = 0) -> PolicyLibrary | None:
     source = load_source(folder / "policy.yaml")
     spec = validate_source(source, PolicySpec)
     if spec.id != folder.name:
         problems.append(source.problem(("id",), f"policy id {spec.id!r} must match its folder name {folder.name!r}"))
     lib = PolicyLibrary(spec, {}, {}, source)
-    _load_parts(folder, lib, problems, shared)
+    unread = shared_unread + _load_parts(folder, lib, problems, shared)
     _take_shared(lib, shared)
-    problems.extend(check_policy_library(lib, shared=set(shared.clauses) | set(shared.forms)))
+    problems.extend(check_policy_library(lib, shared=set(shared.clauses) | set(shared.forms), complete=not unread))
     return lib
 
 
 def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[Problem],
-                shared: SharedParts | None = None) -> None:
-    """Load ``folder``'s clauses/*.yaml and forms/*.yaml into ``into``, reporting duplicates."""
+                shared: SharedParts | None = None) -> int:
+    """Load ``folder``'s clauses/*.yaml and forms/*.yaml into ``into``, reporting duplicates.
+
+    Returns how many files could not be read (their problems are in ``problems``).
+    """
+    unread = 0
     for path in sorted((folder / "clauses").glob("*.yaml")):
         try:
             clause_source = load_source(path)
             clause_file = validate_source(clause_source, ClauseFile)
         except InputError as exc:
             problems.extend(exc.problems)
+            unread += 1
             continue
         for i, clause in enumerate(clause_file.clauses):
             earlier = into.clause_at.get(clause.id) or (shared.clause_at.get(clause.id) if shared else None)
@@ -298,12 +308,14 @@ def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[
             form = validate_source(form_source, FormSpec)
         except InputError as exc:
             problems.extend(exc.problems)
+            unread += 1
             continue
         if form.id in into.forms or (shared and form.id in shared.forms):
             problems.append(form_source.problem(("id",), f"duplicate form id {form.id!r}"))
             continue
         into.forms[form.id] = form
         into.form_at[form.id] = form_source
+    return unread
 
 
 def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
@@ -341,8 +353,12 @@ def _unused_shared(shared: SharedParts, policies: dict[str, PolicyLibrary]) -> l
     return problems
 
 
-def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset()) -> list[Problem]:
+def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset(), complete: bool = True) -> list[Problem]:
     """Return the cross-file problems of one policy type's library.
+
+    With ``complete`` False (a clause or form file could not be read), a
+    clause or form no file defines is not reported: the unread file may
+    define it, and its own problem says what to fix.
 
     The text of clauses and forms in ``shared`` (ids) is left to
     :func:`check_shared_texts`, so a problem in it is reported once.
@@ -360,17 +376,19 @@ def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset()) -> 
         for j, clause_id in enumerate(part.clauses):
             loc = (group, i, "clauses", j)
             if clause_id not in lib.clauses:
-                problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, set(lib.clauses) | shared)}"))
+                if complete:
+                    problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, set(lib.clauses) | shared)}"))
             elif clause_id in placed:
                 problems.append(src.problem(loc, f"clause {clause_id!r} is already placed at line {src.locate(placed[clause_id])[0]}"))
             else:
                 placed[clause_id] = loc
     for i, appendix in enumerate(lib.spec.appendices):
-        if appendix.form and appendix.form not in lib.forms:
+        if appendix.form and appendix.form not in lib.forms and complete:
             problems.append(src.problem(("appendices", i, "form"),
                                         f"unknown form {appendix.form!r}{suggest(appendix.form, lib.forms)}"))
         for clause_id, want in appendix.when.items():
-            problems.extend(_check_condition(lib, ("appendices", i, "when", clause_id), clause_id, want))
+            if complete or clause_id in lib.clauses:
+                problems.extend(_check_condition(lib, ("appendices", i, "when", clause_id), clause_id, want))
     for clause_id, want in lib.spec.defaults.items():
         problems.extend(_check_condition(lib, ("defaults", clause_id), clause_id, want, "defaults"))
     for clause_id, clause in lib.clauses.items():
@@ -450,8 +468,11 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
             parse_markdown(render_text(text, sample_context()))
         except MarkdownProblem as exc:
             problems.append(at(exc.line, exc.message))
-        except Exception:
-            pass  # data-dependent failures are reported per school
+        except RenderFailure as exc:
+            # the sample has every field, so only a name some school may lack (policy.contacts[3]) is
+            # left to the build; 1/0 or a sandbox limit fails for every school
+            if not exc.undefined:
+                problems.append(at(exc.line, exc.message))
     return problems
 
 
@@ -471,7 +492,7 @@ def _unknown_placeholder(path: tuple[str, ...]) -> str | None:
         if len(path) > 1 and path[1] not in POLICY_FIELDS:
             return f"unknown placeholder 'policy.{path[1]}'{suggest(path[1], POLICY_FIELDS)}; policy data has: {', '.join(sorted(POLICY_FIELDS))}"
         return None
-    if root in ("loop", "range", "true", "false", "none"):
+    if root in ("loop", "range", "namespace", "dict", "true", "false", "none"):
         return None
     return f"unknown placeholder {root!r}{suggest(root, ['school', 'policy'])}; clause text can read 'school' and 'policy'"
 

@@ -22,11 +22,12 @@ What gets embedded:
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from docx.image.image import Image as DocxImage
 from PIL import Image, UnidentifiedImageError
 
 from generator.files import FileProblem, read_regular_file
@@ -83,20 +84,14 @@ def _inside(path: Path, folder: Path) -> bool:
 def logo_for_document(path: Path) -> LogoImage:
     """Return the logo at ``path`` ready to embed.
 
+    The file is read on every call (so whoever watches what a build reads
+    sees it); decoding and converting it is done once per content.
+
     Raises:
         LogoProblem: it is missing, not a regular file, too large, not a
             supported image, corrupt, or of an extreme shape.
     """
     path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        raise LogoProblem(f"logo file not found: {path.name}") from None
-    return _prepared(path, stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=64)
-def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
     name = path.name
     try:
         data = read_regular_file(path, MAX_LOGO_BYTES, f"logo {name}")
@@ -104,6 +99,18 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
         raise LogoProblem(f"logo file not found: {name}") from None
     except FileProblem as exc:
         raise LogoProblem(exc.message) from None
+    key = (name, hashlib.sha256(data).digest())
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 64:
+            _PREPARED.clear()
+        _PREPARED[key] = _prepare(name, data)
+    return _PREPARED[key]
+
+
+_PREPARED: dict[tuple[str, bytes], LogoImage] = {}  # (file name, digest of its bytes) -> prepared logo
+
+
+def _prepare(name: str, data: bytes) -> LogoImage:
     kind = "image"
     try:
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
@@ -122,13 +129,24 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> LogoImage:
     except LogoProblem:
         raise
     except UnidentifiedImageError:
-        raise LogoProblem(f"logo {name} is not a PNG, JPEG, GIF, BMP or TIFF image") from None
+        raise LogoProblem(_unidentified(name, data)) from None
     except Image.DecompressionBombError:
         raise LogoProblem(f"logo {name} is too many pixels to read safely") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise LogoProblem(f"logo {name} is not a readable {kind} ({exc})") from None
     scale = min(BOX_CM[0] / width, BOX_CM[1] / height)
     return LogoImage(data, round(width * scale, 3), round(height * scale, 3))
+
+
+def _unidentified(name: str, data: bytes) -> str:
+    """Return why Pillow could not open ``data``: a header it refuses (0×0), or no image at all."""
+    try:
+        header = DocxImage.from_blob(data)  # python-docx reads headers Pillow refuses, such as 0×0
+    except Exception:  # noqa: BLE001 - not an image python-docx knows either
+        return f"logo {name} is not a PNG, JPEG, GIF, BMP or TIFF image"
+    if header.px_width < 1 or header.px_height < 1:
+        return f"logo {name} is {header.px_width}×{header.px_height} pixels; it has no picture to show"
+    return f"logo {name} is not a readable image (its header is damaged)"
 
 
 def _embeddable(image: Image.Image, data: bytes) -> bytes:

@@ -65,11 +65,6 @@ class Manifest:
             return 0
         return len(docs)
 
-    def school_ids(self, school_path: Path) -> set[str]:
-        """Return the school ids of the documents recorded for ``school_path``."""
-        entry = self.schools.get(_school_key(school_path), {})
-        return {name.split("/", 1)[0] for name in entry.get("expects", [])}
-
     def document_current(self, school_path: Path, name: str, key: str) -> bool:
         """Return True when document ``name`` was built from ``key`` and its files are as written."""
         doc = self.schools.get(_school_key(school_path), {}).get("documents", {}).get(name)

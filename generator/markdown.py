@@ -5,6 +5,14 @@ its tokens to :class:`~generator.model.Paragraph` and
 :class:`~generator.model.ListBlock`. Only what a policy needs is accepted:
 paragraphs, bullet and numbered lists (nested), bold, italic and links.
 
+Links may go to ``https:``, ``http:`` (with a host) and ``mailto:`` only.
+Anything else (``ms-msdt:``, ``search-ms:``, ``smb:``, ``file:``, a UNC path
+``\\\\server\\share``, a relative path, which LibreOffice would resolve
+against the build folder) is a located error, not plain text: the adviser
+or school meant a link, and should see that it will not be one. Every run
+of text is checked for characters a Word document cannot hold (a character
+reference such as ``&#11;`` makes one).
+
 The library's wording is parsed with ``typographic=True``: straight quotes
 and apostrophes become curly ones (markdown-it's smartquotes). School data
 inside it arrives backslash-escaped (:func:`generator.templating.escape_markdown`),
@@ -16,16 +24,23 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.model import Block, ListBlock, ListItem, Paragraph, Run
+from generator.xmlsafe import forbidden_in, forbidden_message
+
+LINK_SCHEMES = ("https", "http", "mailto")
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 # only the quotes: markdown-it's other replacements ((c), --, ...) would change the library's wording
 _TYPOGRAPHIC = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True,
                                          "quotes": "\u201c\u201d\u2018\u2019"}).enable("smartquotes")
+# markdown-it quietly prints javascript:, file: and data: links as text; let every link through
+# to link_problem, so each one that cannot be a link is reported the same way
+_MD.validateLink = _TYPOGRAPHIC.validateLink = lambda url: True
 
 _UNSUPPORTED = {
     "heading_open": "headings (the clause title is the heading)",
@@ -98,7 +113,7 @@ def parse_markdown(text: str, typographic: bool = False) -> tuple[Block, ...]:
                 # nested items closed before their parent: put the parent first
                 items.insert(start, ListItem(tuple(runs), depth - 1, ordered_stack[-1]))
         elif token.type == "inline":
-            runs = _inline_runs(token)
+            runs = _inline_runs(token, (token.map[0] + 1) if token.map else 1)
             if depth:
                 if item_runs[-1]:
                     item_runs[-1].append(Run(" "))
@@ -108,7 +123,7 @@ def parse_markdown(text: str, typographic: bool = False) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _inline_runs(token: Token) -> list[Run]:
+def _inline_runs(token: Token, line: int) -> list[Run]:
     runs: list[Run] = []
     bold = italic = 0
     href: str | None = None
@@ -124,6 +139,9 @@ def _inline_runs(token: Token) -> list[Run]:
             italic -= 1
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
+            problem = link_problem(href)
+            if problem:
+                raise MarkdownProblem(line, problem)
         elif kind == "link_close":
             href = None
         elif kind in ("text", "code_inline"):
@@ -132,7 +150,28 @@ def _inline_runs(token: Token) -> list[Run]:
             _append(runs, Run(" ", bool(bold), bool(italic), href))
         elif kind == "image":
             _append(runs, Run(child.content, bool(bold), bool(italic), href))
+    for run in runs:
+        char = forbidden_in(run.text)
+        if char:
+            raise MarkdownProblem(line, forbidden_message(char))
     return runs
+
+
+def link_problem(href: str) -> str | None:
+    """Return why ``href`` may not be a link in a policy, or None when it may."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        parts = None
+    scheme = parts.scheme.lower() if parts else ""
+    if scheme in ("https", "http") and parts and parts.netloc:
+        return None
+    if scheme == "mailto" and parts and parts.path:
+        return None
+    shown = unquote(href)  # as written: \\\\server\\share, not %5C%5Cserver%5Cshare
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (f"link to '{shown}' is not allowed: a link must start https://, http:// or mailto: "
+            "(write other addresses as plain text)")
 
 
 def _append(runs: list[Run], run: Run) -> None:

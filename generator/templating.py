@@ -4,7 +4,8 @@ Clause text is Markdown with Jinja placeholders. School values pass through
 :func:`escape_markdown` on the way out, so "Roselands & Stafford", ``*stars*``
 or ``{{ x }}`` in a school file print exactly as written: they are never read
 as Markdown and never run as template code (Jinja does not re-evaluate output).
-Templates run in Jinja's sandbox with undefined names as errors.
+Templates run in a sandbox bounded in work, size and time
+(:mod:`generator.sandbox`), with undefined names as errors.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
+
+from generator.sandbox import BoundedSandbox, render_bounded
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -36,9 +39,9 @@ def escape_markdown(value: Any) -> str:
     return _PUNCT.sub(r"\\\1", text)
 
 
-def make_environment() -> SandboxedEnvironment:
+def make_environment() -> BoundedSandbox:
     """Return the sandboxed Jinja environment used for all clause text."""
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         undefined=StrictUndefined,
         finalize=escape_markdown,
         autoescape=False,
@@ -88,6 +91,7 @@ def placeholder_paths(text: str) -> list[tuple[tuple[str, ...], int]]:
     """
     tree = _ENV.parse(text)
     bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    bound |= {n.name for n in tree.find_all(nodes.Macro)}
     found: list[tuple[tuple[str, ...], int]] = []
     seen: set[int] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Name)):
@@ -116,12 +120,17 @@ def placeholder_paths(text: str) -> list[tuple[tuple[str, ...], int]]:
 
 
 class RenderFailure(Exception):
-    """A clause template failed for one school's data (line within the text)."""
+    """A clause template failed for one school's data (line within the text).
 
-    def __init__(self, line: int, message: str):
+    ``undefined`` marks a name the data lacks, which depends on the school;
+    anything else (a sandbox limit, ``1/0``) fails for every school.
+    """
+
+    def __init__(self, line: int, message: str, undefined: bool = False):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.undefined = undefined
 
 
 def render_text(text: str, context: dict[str, Any]) -> str:
@@ -131,21 +140,27 @@ def render_text(text: str, context: dict[str, Any]) -> str:
         RenderFailure: an undefined name, a sandbox violation or a syntax error.
     """
     try:
-        return _compiled(text).render(**context)
+        return render_bounded(_compiled(text), context)
     except TemplateSyntaxError as exc:
         raise RenderFailure(exc.lineno or 1, f"template syntax error: {_syntax_message(exc)}") from None
     except UndefinedError as exc:
-        raise RenderFailure(_error_line(), f"undefined placeholder: {_undefined_name(exc)}") from None
+        raise RenderFailure(_error_line(), f"undefined placeholder: {_undefined_name(exc)}", undefined=True) from None
     except SecurityError as exc:
         raise RenderFailure(_error_line(), f"not allowed in a clause template: {exc}") from None
-    except Exception as exc:  # a filter or test failing on school data
-        raise RenderFailure(_error_line(), f"template error: {exc}") from None
+    except Exception as exc:  # a filter or test failing on school data, 1/0, a recursion too deep
+        raise RenderFailure(_error_line(), f"template error: {_describe(exc)}") from None
 
 
 @lru_cache(maxsize=4096)
 def _compiled(text: str) -> Template:
     """Return ``text`` compiled once; clause texts are shared by every school."""
     return _ENV.from_string(text)
+
+
+def _describe(exc: Exception) -> str:
+    """Return an exception as one line: "division by zero", "ValueError: …" when its text is bare."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return text if text and not isinstance(exc, (KeyError, IndexError)) else f"{type(exc).__name__}: {text}".rstrip(": ")
 
 
 def _error_line() -> int:

@@ -215,3 +215,100 @@ LIBRARY_CASES = [
      "clauses:\n  - id: extra\n    title: Extra\n    kind: choice\n    default: a\n    variants:\n      a: {label: A, text: Only.}\n",
      ["clauses/social-media/clauses/99-extra.yaml:2:5: clauses[0]: a choice clause needs at least two 'variants'"]),
 ]
+
+
+def extra_clause(text: str, title: str = "Extra") -> str:
+    """Return a clause file holding one fixed clause with ``text`` (a block scalar from line 6)."""
+    return f"clauses:\n  - id: extra\n    title: {title}\n    kind: fixed\n    text: |\n      {text}\n"
+
+
+X = "clauses/social-media/clauses/99-extra.yaml"
+NOT_ALLOWED = "not allowed in a clause template: "
+LINK = "is not allowed: a link must start https://, http:// or mailto: (write other addresses as plain text)"
+
+LIBRARY_CASES += [
+    # --- characters and lengths in the library (item 3) ---
+    ("library-title-control-character", "../library.yaml", [("title: Model staff", 'title: "Model\\fstaff"')],
+     ["clauses/library.yaml:4:8: " + XML.format("U+000C")]),
+    ("library-version-too-long", "../library.yaml", [('version: "2026.11"', 'version: "' + "2026.11-" * 10 + '"')],
+     ["clauses/library.yaml:3:10: version: is 80 characters long; at most 60 fit"]),
+    ("clause-title-control-character", "clauses/99-extra.yaml", extra_clause("Text.", '"Ex\\x01tra"'),
+     [f"{X}:3:12: " + XML.format("U+0001")]),
+    ("form-row-control-character", "forms/adoption-sign-off.yaml", [("- sign: Headteacher", '- sign: "Head\\x0bteacher"')],
+     ["clauses/social-media/forms/adoption-sign-off.yaml:8:11: " + XML.format("U+000B")]),  # and no "unknown form"
+    ("policy-title-too-long", "policy.yaml", [("title: Social Media Policy", "title: " + "Social Media " * 9)],
+     ["clauses/social-media/policy.yaml:4:8: title: is 116 characters long; at most 100 fit"]),
+    ("library-review-cycle-true", "policy.yaml", [("review_cycle_months: 24", "review_cycle_months: true")],
+     ["clauses/social-media/policy.yaml:6:22: review_cycle_months: expected a whole number (found True)"]),
+    ("library-tag", "policy.yaml", [("subject: Staff use", "subject: !!str Staff use")],
+     ["clauses/social-media/policy.yaml:5:10: YAML tags such as 'tag:yaml.org,2002:str' are not allowed; write plain values"]),
+    ("library-alias-bomb", "clauses/99-extra.yaml", laughs(),
+     ["clauses/social-media/clauses/99-extra.yaml:7:10: the alias '*a4' makes this file more than 100,000 values "
+      "long; write the values out instead of repeating aliases"]),
+    # --- templates that fail for every school (item 9) ---
+    ("clause-huge-power", "clauses/99-extra.yaml", extra_clause("{{ 9**(9**10) }}"),
+     [f"{X}:6:1: {NOT_ALLOWED}9 ** 3486784401 is too large a number to compute"]),
+    ("clause-huge-repeat", "clauses/99-extra.yaml", extra_clause("{{ 'x' * 3000000000 }}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the result would be 3,000,000,000 characters or items long; at most 100,000 fit in a clause"]),
+    ("clause-nested-ranges", "clauses/99-extra.yaml",
+     extra_clause("{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the template does too much work (more than 250,000 steps); simplify its loops"]),
+    ("clause-range-too-long", "clauses/99-extra.yaml", extra_clause("{% for a in range(10**9) %}.{% endfor %}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the number 1,000,000,000 is too large here; at most 100,000"]),
+    ("clause-loop-over-long-text", "clauses/99-extra.yaml",
+     extra_clause("{% for c in 'x' * 100000 %}{% for d in 'x' * 100000 %}{% endfor %}{% endfor %}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the template does too much work (more than 250,000 steps); simplify its loops"]),
+    ("clause-doubling-text", "clauses/99-extra.yaml",
+     extra_clause("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the result would be 131,072 characters or items long; at most 100,000 fit in a clause"]),
+    ("clause-huge-filter-width", "clauses/99-extra.yaml", extra_clause("{{ school.name | center(3000000000) }}"),
+     [f"{X}:6:1: {NOT_ALLOWED}the number 3,000,000,000 is too large here; at most 100,000"]),
+    ("clause-huge-format-width", "clauses/99-extra.yaml", extra_clause("{{ '{:>999999999}'.format(1) }}"),
+     [f"{X}:6:1: {NOT_ALLOWED}a width of 999,999,999 in a format is too large; at most 100,000"]),
+    ("clause-huge-percent-width", "clauses/99-extra.yaml", extra_clause("{{ '%0999999999d' % 1 }}"),
+     [f"{X}:6:1: {NOT_ALLOWED}a width of 999,999,999 in a format is too large; at most 100,000"]),
+    ("clause-division-by-zero", "clauses/99-extra.yaml", extra_clause("Fine.\n      {{ 1/0 }}"),
+     [f"{X}:7:1: template error: division by zero"]),
+    ("clause-endless-recursion", "clauses/99-extra.yaml",
+     extra_clause("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
+     [f"{X}:6:1: template error: maximum recursion depth exceeded"]),
+    ("clause-unsafe-attribute", "clauses/99-extra.yaml", extra_clause("{{ school.__class__ }}"),
+     [f"{X}:6:1: unknown placeholder 'school.__class__'; school data has: employer, governing_body, hr_service, "
+      "local_authority, motto, name, people, short_name, trust, type, website"]),
+    ("clause-control-character-literal", "clauses/99-extra.yaml", extra_clause("Bad {{ '\\x0b' }} text."),
+     [f"{X}:6:1: " + XML.format("U+000B")]),
+    # --- links in clause text (item 10) ---
+    ("clause-link-ms-msdt", "clauses/99-extra.yaml", extra_clause("See [help](ms-msdt:/id%20PCWDiagnostic)."),
+     [f"{X}:6:1: link to 'ms-msdt:/id PCWDiagnostic' {LINK}"]),
+    ("clause-link-unc", "clauses/99-extra.yaml", extra_clause("See [the share](\\\\\\\\server\\\\policies)."),
+     [f"{X}:6:1: link to '\\\\server\\policies' {LINK}"]),
+    ("clause-link-file", "clauses/99-extra.yaml", extra_clause("See <file:///etc/passwd>."),
+     [f"{X}:6:1: link to 'file:///etc/passwd' {LINK}"]),
+]
+
+
+def addition(text: str) -> list[tuple[str, str]]:
+    """Return the edit that adds a school addition with ``text`` (on line 17, its text from column 46)."""
+    return [("    related_policies:", f"    additions:\n      - {{section: breaches, title: Extra, text: '{text}'}}\n"
+                                      "    related_policies:")]
+
+
+SCHOOL_CASES += [
+    # --- links in a school's additions (item 10) ---
+    ("addition-link-ms-msdt", addition("Run [this](ms-msdt:/id%20PCWDiagnostic)."),
+     [f"{S}:17:49: link to 'ms-msdt:/id PCWDiagnostic' {LINK}"]),
+    ("addition-link-search-ms", addition("Find [it](search-ms:query=policy&crumb=location:\\\\evil)."),
+     [f"{S}:17:49: link to 'search-ms:query=policy&crumb=location:\\evil' {LINK}"]),
+    ("addition-link-smb", addition("Open <smb://fileserver/hr/policies>."),
+     [f"{S}:17:49: link to 'smb://fileserver/hr/policies' {LINK}"]),
+    ("addition-link-unc", addition("Open [the share](\\\\\\\\fileserver\\\\hr)."),
+     [f"{S}:17:49: link to '\\\\fileserver\\hr' {LINK}"]),
+    ("addition-link-relative", addition("Read [the handbook](handbook.docx)."),
+     [f"{S}:17:49: link to 'handbook.docx' {LINK}"]),
+    ("addition-link-javascript", addition("Click [here](javascript:alert(1))."),
+     [f"{S}:17:49: link to 'javascript:alert(1)' {LINK}"]),
+    ("addition-link-file", addition("Open <file:///C:/Windows/win.ini>."),
+     [f"{S}:17:49: link to 'file:///C:/Windows/win.ini' {LINK}"]),
+    ("addition-link-no-host", addition("Visit [us](https:/nowhere)."),
+     [f"{S}:17:49: link to 'https:/nowhere' {LINK}"]),
+]

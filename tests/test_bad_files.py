@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ import pytest
 from test_bad_input import FIXTURE, LIBRARY, case_dir, run_cli, snapshot, write_case  # noqa: F401 - fixture
 
 LIB = ["--library-dir", str(LIBRARY)]
+XML_MESSAGE = ("the character {} cannot go into a Word document; remove it "
+               "(control characters often come from text copied out of another program)")
+LINK_MESSAGE = "is not allowed: a link must start https://, http:// or mailto: (write other addresses as plain text)"
 
 
 def check(capsys, *paths: str) -> tuple[int, list[str]]:
@@ -187,7 +191,7 @@ def _policygen_in_tmpfs(case_dir: Path, options: str, out: str) -> subprocess.Co
     lib = " ".join(LIB)
     script = (f"mount -t tmpfs -o {options} tmpfs {out} && "
               f"{policygen} build school.yaml --format docx --out {out} {lib}; code=$?; "
-              f"find {out} -type f; exit $code")
+              f"find {out} -type f ! -name .policygen-manifest.json; exit $code")
     return subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=case_dir, capture_output=True, text=True,
                           timeout=300)
 
@@ -248,3 +252,184 @@ def test_changes_redline_at_an_unusable_path(case_dir: Path, capsys, redline, ex
     assert (code, err.splitlines()) == (1, [expected])
     assert "Traceback" not in out + err
     assert snapshot(case_dir) == before
+
+
+# --- logos (issue 10, items 3 and 10) ---
+
+def png(path: Path, size: tuple[int, int], mode: str = "RGB") -> Path:
+    from PIL import Image
+
+    Image.new(mode, size, 0).save(path, "PNG")
+    return path
+
+
+def zero_by_zero_png(path: Path) -> Path:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+def truncated_png(path: Path) -> Path:
+    from PIL import Image
+    import random
+
+    noise = bytes(random.Random(1).randrange(256) for _ in range(300 * 100 * 3))
+    Image.frombytes("RGB", (300, 100), noise).save(path, "PNG")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return path
+
+
+def padded_png(path: Path) -> Path:
+    png(path, (10, 10))
+    with open(path, "ab") as handle:
+        handle.write(b"\0" * 11_000_000)
+    return path
+
+
+def logo_cases(folder: Path) -> list[tuple[str, str, str]]:
+    """Return (id, logo: value, expected message) for each bad logo, made in ``folder``."""
+    outside = folder.parent / f"{folder.name}-outside"
+    outside.mkdir()
+    png(outside / "crest.png", (10, 10))
+    (folder / "linked.png").symlink_to(outside / "crest.png")
+    (folder / "broken.png").symlink_to(folder / "gone.png")
+    os.mkfifo(folder / "pipe.png")
+    (folder / "folder.png").mkdir()
+    zero_by_zero_png(folder / "zero.png")
+    truncated_png(folder / "cut.png")
+    padded_png(folder / "big.png")
+    png(folder / "wide.png", (100_000, 1), "1")
+    png(folder / "tall.png", (50, 2_000), "1")
+    png(folder / "huge.png", (8_000, 6_000), "1")
+    (folder / "crest.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    absolute = str(FIXTURE / "logo.png")
+    return [
+        ("absolute-path", absolute, f"logo {absolute!r} is an absolute path; give a path relative to the school file, "
+                                    "and keep the logo in the school's folder"),
+        ("link-out-of-folder", "linked.png",
+         "logo linked.png is outside the school's folder (through '..' or a symbolic link); copy the file in"),
+        ("dot-dot", f"../{outside.name}/crest.png", f"logo ../{outside.name}/crest.png is outside the school's "
+                                                   "folder (through '..' or a symbolic link); copy the file in"),
+        ("broken-link", "broken.png", "logo broken.png is a broken symbolic link"),
+        ("fifo", "pipe.png", "logo pipe.png is a named pipe (FIFO), not a regular file"),
+        ("folder", "folder.png", "logo folder.png is a folder, not a regular file"),
+        ("zero-by-zero", "zero.png", "logo zero.png is 0×0 pixels; it has no picture to show"),
+        ("truncated", "cut.png", "logo cut.png is not a readable PNG image (image file is truncated)"),
+        ("over-10-mb", "big.png", "logo big.png is 11 MB; policygen reads at most 10 MB"),
+        ("hundred-thousand-by-one", "wide.png", "logo wide.png is 100000×1 pixels; a logo may be at most 20 times "
+                                                "wider than it is high, or higher than wide"),
+        ("one-by-forty", "tall.png", "logo tall.png is 50×2000 pixels; a logo may be at most 20 times wider than "
+                                     "it is high, or higher than wide"),
+        ("48-megapixels", "huge.png", "logo huge.png is 8000×6000 pixels; at most 40 megapixels are read (a logo "
+                                      "needs about 2000×400)"),
+        ("svg", "crest.svg", "logo crest.svg is not a PNG, JPEG, GIF, BMP or TIFF image"),
+    ]
+
+
+def test_bad_logos(case_dir: Path, capsys):
+    cases = logo_cases(case_dir)
+    for case_id, logo, expected in cases:
+        write_case(case_dir, [("logo: logo.png", f"logo: '{logo}'")])
+        before = snapshot(case_dir / "output")
+        assert check(capsys, "school.yaml") == (1, [f"school.yaml:5:9: {expected}"]), case_id
+        code, lines = build(capsys, "school.yaml", "--out", "output")
+        assert code == 1 and lines[-1] == "  school: 1 input error(s), listed above", case_id
+        assert snapshot(case_dir / "output") == before, case_id
+    assert len(cases) == 13
+
+
+def embedded_images(docx: Path) -> list[tuple[object, object, object]]:
+    """Return (Pillow image, shown width, shown height) of each picture in ``docx``."""
+    import io
+
+    from docx import Document
+    from PIL import Image
+
+    doc = Document(docx)
+    found = []
+    for shape in doc.inline_shapes:
+        rel = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = Image.open(io.BytesIO(doc.part.related_parts[rel].blob))
+        found.append((image, shape.width, shape.height))
+    return found
+
+
+def cmyk_jpeg(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("CMYK", (300, 150), (0, 80, 160, 0)).save(path, "JPEG")
+
+
+@pytest.mark.parametrize("name, make, mode, pixels, shown_cm", [
+    ("crest.jpg", cmyk_jpeg, "RGB", (300, 150), (6.4, 3.2)),
+    ("crest.png", lambda p: png(p, (6_000, 3_000)), "RGB", (800, 400), (6.4, 3.2)),
+    ("crest.png", lambda p: png(p, (2_000, 100), "RGBA"), "RGBA", (2_000, 100), (16.6, 0.83)),
+    ("crest.png", lambda p: png(p, (200, 200), "P"), "P", (200, 200), (3.2, 3.2)),
+], ids=["cmyk-jpeg-becomes-rgb", "large-is-scaled-down", "wide-fits-the-text-width", "small-is-kept-as-it-is"])
+def test_logos_that_are_accepted(case_dir: Path, capsys, name, make, mode, pixels, shown_cm):
+    from docx.shared import Cm
+
+    make(case_dir / name)
+    write_case(case_dir, [("logo: logo.png", f"logo: {name}")])
+    assert check(capsys, "school.yaml") == (0, [])
+    code, lines = build(capsys, "school.yaml", "--out", "output")
+    assert code == 0, lines
+    [(image, width, height)] = embedded_images(case_dir / "output" / "school" / "school-social-media.docx")
+    assert (image.mode, image.size) == (mode, pixels)
+    assert (round(width / Cm(1), 2), round(height / Cm(1), 2)) == shown_cm
+
+
+# --- through the real LibreOffice: what used to fail only at PDF time (issue 10, item 3) ---
+
+def own_soffice() -> set[int]:
+    """Return the LibreOffice processes with a profile under this test run's TMPDIR (others share the machine)."""
+    ps = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return {int(line.split()[0]) for line in ps.splitlines()[1:]
+            if "soffice" in line and tempfile.gettempdir() in line}
+
+
+def test_bad_schools_fail_alone_in_a_pdf_build(case_dir: Path):
+    from generator.render.pdf import find_libreoffice
+
+    assert find_libreoffice() is not None, "LibreOffice with python3-uno must be installed (make test installs it)"
+    base = (FIXTURE / "base.yaml").read_text()
+    zero_by_zero_png(case_dir / "zero.png")
+    schools = {
+        "good": base,
+        "late": base.replace("date: 2025-09-01", "date: 9999-12-31"),
+        "vtab": base.replace("name: Test School", 'name: "Test\\vSchool"'),
+        "long": base.replace("name: Test School", "name: " + "A" * 246),
+        "zero": base.replace("logo: logo.png", "logo: zero.png"),
+        "link": base.replace("    related_policies:", "    additions:\n      - {section: breaches, title: Extra, "
+                                                     "text: '[x](smb://server/share)'}\n    related_policies:"),
+    }
+    for stem, text in schools.items():
+        (case_dir / f"{stem}.yaml").write_text(text)
+    before = own_soffice()
+    done = subprocess.run([sys.executable, "-m", "generator", "build", *(f"{s}.yaml" for s in schools),
+                           "--out", "output", "--jobs", "1", *LIB], cwd=case_dir, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    errors = done.stderr.splitlines()
+    assert errors[:4] == [
+        "vtab.yaml:1:7: " + XML_MESSAGE.format("U+000B"),
+        "long.yaml:1:7: name: is 246 characters long; at most 150 fit",
+        "zero.yaml:5:9: logo zero.png is 0×0 pixels; it has no picture to show",
+        f"link.yaml:17:49: link to 'smb://server/share' {LINK_MESSAGE}",
+    ]
+    assert errors[4] == "4 failed:"
+    for stem in ("good", "late"):
+        folder = case_dir / "output" / stem
+        assert sorted(p.name for p in folder.iterdir()) == [f"{stem}-social-media.docx", f"{stem}-social-media.pdf"]
+        assert (folder / f"{stem}-social-media.pdf").read_bytes().startswith(b"%PDF")
+    for stem in ("vtab", "long", "zero", "link"):
+        assert not (case_dir / "output" / stem).exists()
+    assert own_soffice() - before == set(), "LibreOffice outlived the build"
+    assert not [p for p in (case_dir / "output").rglob("*") if ".part" in p.name or p.name.startswith(".~lock")]

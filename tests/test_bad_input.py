@@ -36,8 +36,9 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
+    """Return the digest of every document under ``folder`` (the incremental-build manifest aside)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST_NAME}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".policygen-manifest.json"}
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_the_base_school_is_valid(case_dir: Path, capsys):
 
 
 def test_corpus_is_large_enough():
-    assert len(SCHOOL_CASES) + len(LIBRARY_CASES) >= 40
+    assert len(SCHOOL_CASES) + len(LIBRARY_CASES) >= 110  # and the file, path, logo and template cases
 
 
 @pytest.mark.parametrize("case_id, edits, expected", SCHOOL_CASES, ids=[c[0] for c in SCHOOL_CASES])
@@ -211,3 +212,31 @@ def test_template_without_the_body_placeholder(case_dir: Path, capsys):
     assert (code, err.splitlines()) == (1, [
         "error: nobody.docx: the house-style template has no {{p body }} paragraph for the policy body "
         "(see docs/templates.md)"])
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("{{ 1/0 }}", "template error in the house-style template: ZeroDivisionError: division by zero"),
+    ("{{ 9**(9**10) }}", "template error in the house-style template: 9 ** 3486784401 is too large a number to compute"),
+    ("{{ 'x' * 3000000000 }}", "template error in the house-style template: the result would be 3,000,000,000 "
+                               "characters or items long; at most 100,000 fit in a clause"),
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+     "template error in the house-style template: the template does too much work (more than 250,000 steps); "
+     "simplify its loops"),
+], ids=["division-by-zero", "huge-power", "huge-repeat", "nested-ranges"])
+def test_a_house_template_that_fails_for_every_school(case_dir: Path, capsys, expression, expected):
+    """check tries the template, so it fails there, as one line; build fails the same way, before any school."""
+    from docx import Document
+
+    doc = Document(ROOT / "templates" / "house-style.docx")
+    doc.paragraphs[0].insert_paragraph_before(expression)
+    doc.save(case_dir / "bad.docx")
+    write_case(case_dir, [])
+    before = snapshot(case_dir / "output")
+    code, out, err = run_cli(["check", "--library", "--template", "bad.docx", "--library-dir", str(LIBRARY)], capsys)
+    assert (code, err.splitlines()) == (1, [f"error: bad.docx: {expected}"])
+    code, out, err = run_cli(["build", "school.yaml", "--format", "docx", "--out", "output", "--template", "bad.docx",
+                              "--library-dir", str(LIBRARY)], capsys)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert f"bad.docx: {expected}" in out + err
+    assert snapshot(case_dir / "output") == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,8 +16,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "redline"
 
 
 def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    temp = cwd / "tmp"  # LibreOffice's profile goes here, so its processes can be told from other tests'
+    temp.mkdir(exist_ok=True)
     return subprocess.run([sys.executable, "-m", "generator", *args, "--library-dir", "lib"], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env={**os.environ, "TMPDIR": str(temp)})
+
+
+def processes_using(folder: Path) -> list[str]:
+    """Return the command lines of running processes that name ``folder``."""
+    out = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines()[1:] if str(folder) in line]
 
 
 @pytest.fixture
@@ -48,6 +57,9 @@ def test_a_pdf_redline_opens_with_the_changes_and_their_reasons(approved: Path):
     assert done.stdout.endswith("redline (Comparison of version 1 with the draft): out/redline.pdf\n")
     assert ("  2.1 Working hours: variant changed (“Flexible hours agreed with the line manager” → "
             "“Fixed hours set by the school”)") in done.stdout.splitlines()  # labels, not ids
+    assert processes_using(approved / "tmp") == [], "a LibreOffice process outlived the command"
+    assert sorted(p.name for p in (approved / "out").iterdir()) == ["redline.pdf"]  # no temporary file left
+    assert not [p for p in (approved / "tmp").iterdir() if p.name.startswith("policygen-")]  # nor profile or DOCX
     pages = pdf_pages(approved / "out" / "redline.pdf")
     first = " ".join(pages[0].split())
     assert "Comparison of version 1 with the draft" in first
