@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,10 +26,9 @@ def _schools(workspace: Path, count: int) -> list[Path]:
     """Write ``count`` schools made from one fixture school, each with its own name."""
     base = (workspace / "schools" / "roselands-stafford.yaml").read_text()
     folder = workspace / "generated"
-    folder.mkdir()
+    shutil.copytree(workspace / "schools" / "logos", folder / "logos")
     for i in range(count):
-        text = base.replace("name: ", f"name: No. {i} ", 1).replace("logo: logos/", f"logo: {workspace}/schools/logos/")
-        (folder / f"school-{i:03d}.yaml").write_text(text)
+        (folder / f"school-{i:03d}.yaml").write_text(base.replace("name: ", f"name: No. {i} ", 1))
     return sorted(folder.glob("*.yaml"))
 
 
