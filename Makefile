@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 AXE    := $(VENV)/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION ?= 4.10.3
 
-.PHONY: setup system-deps demo test bench check clean serve
+.PHONY: setup system-deps demo test bench bench-web check clean serve
 
 setup: system-deps $(STAMP) $(AXE)
 
@@ -33,6 +33,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+bench-web: setup
+	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
 serve: setup
 	$(BIN)/policygen serve $(SERVE_ARGS)

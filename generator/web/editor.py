@@ -82,7 +82,8 @@ async def details_save(request: Request) -> Response:
         else:
             write_atomic(logo_path, old_logo)
     if result.saved:
-        flash(request, "Saved. The school file passed every check." if result.changed else "No changes to save.")
+        changed = result.changed or logo_path is not None
+        flash(request, "Saved. The school file passed every check." if changed else "No changes to save.")
         return RedirectResponse(f"/schools/{school_file.id}/details", status_code=303)
     fill(groups, form, result.field_problems)
     messages = _summary(groups, result)

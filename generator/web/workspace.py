@@ -73,9 +73,13 @@ class Workspace:
         Raises:
             NotFound: no such school file (an id is never trusted as a path).
         """
-        if not SCHOOL_ID.match(school_id or "") or school_id not in self.school_ids():
+        # the pattern allows only lower-case letters, digits and hyphens: no dot, no slash
+        if not SCHOOL_ID.match(school_id or ""):
             raise NotFound(school_id)
-        return self.config.schools_dir / f"{school_id}.yaml"
+        path = self.config.schools_dir / f"{school_id}.yaml"
+        if not path.is_file():
+            raise NotFound(school_id)
+        return path
 
     def school(self, school_id: str) -> SchoolFile:
         """Return the loaded school file of ``school_id`` (cached until the file changes).

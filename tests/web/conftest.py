@@ -165,3 +165,12 @@ def screenshot(driver, name: str) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 1000)
     return path
+
+
+def screenshot_at(driver, name: str, element) -> Path:
+    """Save a screenshot of the window with ``element`` scrolled to its top."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -20)", element)
+    path = SCREENSHOTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path

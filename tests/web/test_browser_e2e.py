@@ -12,7 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
-from web.conftest import screenshot, sign_in, submit
+from web.conftest import screenshot, screenshot_at, sign_in, submit
 
 SCHOOL = "holtsmere-end"
 POLICY = "social-media"
@@ -44,6 +44,7 @@ def test_adviser_changes_a_choice_and_governors_approve(site, browser):
     labels = [e.text for e in fieldset.find_elements(By.CSS_SELECTOR, "label.radio-label")]
     assert labels[0].startswith("Never permitted at work")
     screenshot(browser, "editor")
+    screenshot_at(browser, "editor-choice", fieldset)
     browser.find_element(By.ID, "f-choices-personal-use-at-work-never").click()
     cycle = browser.find_element(By.ID, "f-governance-review_cycle_months")
     cycle.clear()
@@ -59,6 +60,8 @@ def test_adviser_changes_a_choice_and_governors_approve(site, browser):
     assert browser.find_element(By.ID, "f-choices-personal-use-at-work-never").is_selected()
     assert school_file.read_bytes() == original
     screenshot(browser, "editor-error")
+    screenshot_at(browser, "editor-error-summary", summary)
+    screenshot_at(browser, "editor-error-field", browser.find_element(By.ID, "f-governance-review_cycle_months"))
 
     cycle = browser.find_element(By.ID, "f-governance-review_cycle_months")
     cycle.clear()
