@@ -41,6 +41,7 @@ class Incremental:
         self.skipped = 0
         self._inputs: dict[str, dict[str, str]] = {}  # school path -> its input digests
         self._documents: dict[str, list[str]] = {}  # school path -> the documents it builds
+        self._warning: str | None = None
         self._keys: dict[str, str] = {}  # job name -> key
 
     def unchanged(self, path: Path) -> int:
@@ -78,30 +79,35 @@ class Incremental:
         key = self._keys[job.name] = document_key(parts)
         if self.force or not self.manifest.document_current(path, job.name, key):
             return False
+        del self._keys[job.name]
+        self._record_school(str(path))
         self.skipped += 1
         return True
 
-    def record(self, outcomes: list[Outcome]) -> None:
-        """Note the documents built (or failed) and the schools they came from, in the manifest."""
-        built = {o.job.name for o in outcomes if o.ok and o.files}
-        current = set(self._keys) - {o.job.name for o in outcomes}  # keyed and not built: skipped as current
-        for outcome in outcomes:
-            job = outcome.job
-            key = self._keys.get(job.name)
-            if outcome.ok and key and outcome.files:
-                self.manifest.record_document(job.school_file.path, job.name, job.policy_id, key, outcome.files)
-            else:
-                self.manifest.forget_document(job.school_file.path, job.name)
-        for path, inputs in self._inputs.items():
-            documents = self._documents.get(path, [])
-            if any(name in built or name in current for name in documents):
-                self.manifest.record_school(Path(path), self.context.key, inputs, documents)
+    def note(self, outcome: Outcome) -> None:
+        """Record a finished document in the manifest (saved every few seconds), then forget it here."""
+        job = outcome.job
+        key = self._keys.pop(job.name, None)
+        if outcome.ok and key and outcome.files:
+            self._record_school(str(job.school_file.path))
+            self.manifest.record_document(job.school_file.path, job.name, job.policy_id, key, outcome.files)
+        else:
+            self.manifest.forget_document(job.school_file.path, job.name)
+        self._save(every_s=5.0)
 
-    def save(self) -> str | None:
-        """Write the manifest atomically; return a warning when it cannot be written."""
+    def _record_school(self, path: str) -> None:
+        inputs = self._inputs.pop(path, None)
+        if inputs is not None:  # the first of its documents built (or found current)
+            self.manifest.record_school(Path(path), self.context.key, inputs, self._documents.pop(path, []))
+
+    def finish(self) -> str | None:
+        """Write the manifest atomically; return a warning when it cannot be (or could not be) written."""
+        self._save()
+        return self._warning
+
+    def _save(self, every_s: float = 0.0) -> None:
         try:
-            self.manifest.save()
+            self.manifest.save(every_s)
         except OutputError as exc:
-            return (f"warning: could not record this build in {self.manifest.path.name} ({exc}); "
-                    "the next build will build these documents again")
-        return None
+            self._warning = (f"warning: could not record this build in {self.manifest.path.name} ({exc}); "
+                             "the next build will build these documents again")

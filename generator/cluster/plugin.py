@@ -14,6 +14,7 @@ and takes LibreOffice down with it (see :mod:`generator.render.uno_worker`).
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import tempfile
 import threading
@@ -65,8 +66,8 @@ class LibreOfficePlugin(WorkerPlugin):
         self._starting = threading.Thread(target=start, name="policygen-libreoffice-start", daemon=True)
         self._starting.start()
 
-    def convert(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
-        """Convert with this worker's LibreOffice; return the laid-out table of contents.
+    def convert(self, docx: bytes) -> tuple[list[tuple[str, str]], bytes]:
+        """Lay ``docx`` out with this worker's LibreOffice; return its contents page and the PDF's bytes.
 
         Raises:
             ConverterError: there is no LibreOffice here, or it failed on the document.
@@ -74,10 +75,17 @@ class LibreOfficePlugin(WorkerPlugin):
         if self._starting is not None:
             self._starting.join()
             self._starting = None
-        if self.office is None or self.lock is None:
+        if self.office is None or self.lock is None or self.scratch is None:
             raise ConverterError(self._start_error or "this Dask worker has no LibreOffice")
         with self.lock:
-            return self.office.convert(docx, pdf)
+            if len(inspect.signature(self.office.convert).parameters) == 1:  # convert(docx bytes) -> Conversion
+                done = self.office.convert(docx)
+                return list(done.toc), done.pdf
+            with tempfile.TemporaryDirectory(dir=self.scratch) as tmp:  # convert(docx path, pdf path) -> toc
+                docx_path, pdf_path = Path(tmp, "document.docx"), Path(tmp, "document.pdf")
+                docx_path.write_bytes(docx)
+                toc = self.office.convert(docx_path, pdf_path)
+                return toc, pdf_path.read_bytes()
 
     def teardown(self, worker: Any = None) -> None:
         if self._starting is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,11 +58,8 @@ def build_document(task: DocumentTask, template: bytes) -> DocumentResult:
         docx = render_docx(policy, _template_file(template, plugin.scratch), when=task.when)
         if not task.pdf:
             return DocumentResult(task.name, docx)
-        with tempfile.TemporaryDirectory(dir=plugin.scratch) as tmp:
-            docx_path, pdf_path = Path(tmp, "document.docx"), Path(tmp, "document.pdf")
-            docx_path.write_bytes(docx)
-            toc = plugin.convert(docx_path, pdf_path)
-            return DocumentResult(task.name, fill_toc(docx, toc), pin_pdf(pdf_path.read_bytes(), task.when))
+        toc, pdf = plugin.convert(docx)
+        return DocumentResult(task.name, fill_toc(docx, toc), pin_pdf(pdf, task.when))
     except PolicygenError as exc:
         return DocumentResult(task.name, error=str(exc))
 
