@@ -19,6 +19,9 @@ from pathlib import Path
 # biggest clause file under 10 KB; 1 MB leaves room for long local texts while
 # a 50 MB file (which takes ruamel 40 s and 2 GB to load) is refused at once.
 MAX_YAML_BYTES = 1_000_000
+# A house-style template is a few dozen KB; one with large pictures a few MB.
+MAX_TEMPLATE_BYTES = 50_000_000
+MAX_TEMPLATE_UNPACKED = 200_000_000  # its parts, uncompressed: a "zip bomb" is refused before it is parsed
 
 
 class FileProblem(Exception):
@@ -45,8 +48,9 @@ def read_regular_file(path: Path, max_bytes: int, what: str = "file") -> bytes:
         raise FileProblem(f"cannot read {what}: {exc.strerror}") from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(f"{what} is {_kind(info.st_mode)}, not a regular file")
+        kind = not_regular(info, what)
+        if kind:
+            raise FileProblem(kind)
         if info.st_size > max_bytes:
             raise FileProblem(f"{what} is {_size(info.st_size)}; policygen reads at most {_size(max_bytes)}")
         chunks = []
@@ -65,6 +69,11 @@ def read_regular_file(path: Path, max_bytes: int, what: str = "file") -> bytes:
         raise FileProblem(f"cannot read {what}: {exc.strerror}") from None
     finally:
         os.close(fd)
+
+
+def not_regular(info: os.stat_result, what: str = "file") -> str | None:
+    """Return why a file with ``info`` (from :func:`os.stat`) is not a regular file, or None when it is."""
+    return None if stat.S_ISREG(info.st_mode) else f"{what} is {_kind(info.st_mode)}, not a regular file"
 
 
 def _kind(mode: int) -> str:

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.files import FileProblem, read_regular_file
 from generator.fingerprint import MISSING, file_digest
 from generator.output import write_atomic
 
@@ -127,12 +128,15 @@ class Manifest:
         self.saved_at = time.monotonic()
 
 
+MAX_MANIFEST_BYTES = 200_000_000  # about a million documents' entries
+
+
 def load_manifest(out_dir: Path) -> Manifest:
     """Return the manifest of ``out_dir``; an absent, unreadable or older one is empty (all is rebuilt)."""
     manifest = Manifest(Path(out_dir))
     try:
-        data = json.loads(manifest.path.read_text())
-    except (OSError, ValueError):
+        data = json.loads(read_regular_file(manifest.path, MAX_MANIFEST_BYTES, "manifest"))
+    except (OSError, ValueError, FileProblem):  # a FIFO or device in its place is refused, not read
         return manifest
     if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("schools"), dict):
         manifest.schools = data["schools"]

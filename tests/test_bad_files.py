@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from test_bad_input import FIXTURE, LIBRARY, case_dir, run_cli, snapshot, write_case  # noqa: F401 - fixture
 
 LIB = ["--library-dir", str(LIBRARY)]
@@ -433,3 +434,60 @@ def test_bad_schools_fail_alone_in_a_pdf_build(case_dir: Path):
         assert not (case_dir / "output" / stem).exists()
     assert own_soffice() - before == set(), "LibreOffice outlived the build"
     assert not [p for p in (case_dir / "output").rglob("*") if ".part" in p.name or p.name.startswith(".~lock")]
+
+
+# --- every other file policygen reads goes through the same door (item 6) ---
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a named pipe (FIFO)"),
+    (lambda p: p.symlink_to("/dev/zero"), "a device"),
+    (lambda p: p.mkdir(), "a folder"),
+], ids=["fifo", "dev-zero", "folder"])
+def test_a_house_template_that_is_not_a_file(case_dir: Path, capsys, make, kind):
+    write_case(case_dir, [])
+    make(case_dir / "odd.docx")
+    before = snapshot(case_dir / "output")
+    expected = f"error: odd.docx: the house-style template is {kind}, not a regular file"
+    code, _, err = run_cli(["check", "school.yaml", "--template", "odd.docx", *LIB], capsys)
+    assert (code, err.splitlines()) == (1, [expected])
+    code, lines = build(capsys, "school.yaml", "--out", "output", "--template", "odd.docx")
+    assert (code, lines) == (1, [expected])
+    assert snapshot(case_dir / "output") == before
+
+
+def test_a_house_template_that_unpacks_too_large(case_dir: Path, capsys):
+    import zipfile
+
+    write_case(case_dir, [])
+    with zipfile.ZipFile(ROOT / "templates" / "house-style.docx") as source, \
+            zipfile.ZipFile(case_dir / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("word/media/padding.bin", b"\0" * 210_000_000)  # a few hundred KB packed
+    code, lines = build(capsys, "school.yaml", "--out", "output", "--template", "bomb.docx")
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith("error: bomb.docx: the house-style template unpacks to 210,")
+    assert lines[0].endswith("bytes; at most 200,000,000 are read")
+
+
+def test_a_fifo_in_place_of_the_build_manifest_is_not_read(case_dir: Path, capsys):
+    write_case(case_dir, [])
+    os.mkfifo(case_dir / "output" / ".policygen-manifest.json")
+    code, lines = build(capsys, "school.yaml", "--out", "output")
+    assert code == 0, lines  # an unreadable manifest means "rebuild everything", as an absent one does
+    assert (case_dir / "output" / ".policygen-manifest.json").is_file()
+
+
+def test_a_fifo_in_place_of_an_approval_snapshot(case_dir: Path, capsys):
+    write_case(case_dir, [])
+    code, _, err = run_cli(["approve", "school.yaml", "--by", "Full Governing Body", "--date", "2025-10-01", *LIB],
+                           capsys)
+    assert code == 0, err
+    [snap] = [p for p in case_dir.rglob("*") if p.is_file() and "approv" in str(p.parent) + p.name
+              and p.suffix in (".json", ".yaml") and p.name != "school.yaml"]
+    snap.unlink()
+    os.mkfifo(snap)
+    code, out, err = run_cli(["changes", "school.yaml", *LIB], capsys)
+    assert code == 1
+    assert err.splitlines() == [f"{snap.relative_to(case_dir)}:0:0: approval snapshot is a named pipe (FIFO), "
+                                "not a regular file"]

@@ -2,8 +2,8 @@
 
 A redline is an ordinary :class:`~generator.model.Policy` whose tree holds
 insertions and deletions (see :mod:`generator.compare`); the one body writer
-in :mod:`generator.render.docx` draws it, calling :meth:`Marks.inline` for
-each marked run. Two looks:
+(:mod:`generator.render.body`) draws it, calling :meth:`Marks.run` for each
+run. Two looks:
 
 - ``tracked``: real Word tracked changes (``w:ins`` / ``w:del``), which
   Word and LibreOffice let a reader step through, accept or reject;

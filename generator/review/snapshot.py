@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError, Problem
+from generator.files import FileProblem, read_regular_file
 from generator.library import Library
 from generator.model import Block, Brand, Clause, Governance, ListBlock, ListItem, Paragraph, Policy, Run, Section
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
@@ -162,6 +163,9 @@ def snapshot_bytes(snapshot: Snapshot, school_dir: Path) -> bytes:
     return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+MAX_SNAPSHOT_BYTES = 20_000_000  # a snapshot of a long policy is a few hundred KB
+
+
 def load_snapshot(path: Path, school_dir: Path | None = None) -> tuple[SnapshotMeta, Policy]:
     """Read a snapshot file of either format.
 
@@ -174,9 +178,11 @@ def load_snapshot(path: Path, school_dir: Path | None = None) -> tuple[SnapshotM
     path = Path(path)
     school_dir = school_dir if school_dir is not None else path.parent.parent
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_SNAPSHOT_BYTES, "approval snapshot").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(Problem(path, 1, 1, f"approval snapshot is not UTF-8 text ({exc.reason})")) from None
+    except FileProblem as exc:  # a FIFO, a device or a huge file is refused, not read
+        raise InputError(Problem(path, 0, 0, exc.message)) from None
     except OSError as exc:
         raise InputError(Problem(path, 0, 0, f"cannot read approval snapshot: {exc.strerror}")) from None
     if path.suffix == ".json":

@@ -41,13 +41,21 @@ class Row:
 
 
 def dashboard_rows(workspace, user, today: date) -> list[Row]:
-    """Return a row for each policy of each school ``user`` may see."""
+    """Return a row for each policy of each school ``user`` may see.
+
+    The rows of every school are remembered until the library, a school file
+    or the date changes (an approval changes its school file).
+    """
     library = workspace.library()
+    key = (workspace.library_stamps(), today, workspace.stamps())
+    rows = workspace.memo("dashboard", key, lambda: _all_rows(workspace, library, today))
+    return [r for r in rows if user.may_see(r.school_id)]
+
+
+def _all_rows(workspace, library, today: date) -> list[Row]:
     rows: list[Row] = []
     files = []
     for school_id in workspace.school_ids():
-        if not user.may_see(school_id):
-            continue
         try:
             files.append(workspace.school(school_id))
         except InputError:

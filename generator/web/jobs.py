@@ -6,6 +6,7 @@ needs no JavaScript) until the job is done, then offers the zip.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import zipfile
@@ -21,6 +22,8 @@ from generator.web.downloads import build_policy
 from generator.web.pages import render
 from generator.web.security import check_csrf
 from generator.web.workspace import NotFound
+
+LOG = logging.getLogger("policygen.web")
 
 
 @dataclass
@@ -61,6 +64,9 @@ def run_build_all(job: BuildAll, workspace, office, out_dir: Path, user, templat
                 job.files += build_policy(library, school_file, policy_id, out_dir, office, template)
             except PolicygenError as exc:
                 job.failures.append((f"{school_file.id}/{policy_id}", str(exc).splitlines()[0]))
+            except Exception as exc:  # noqa: BLE001 - one policy's failure never stops the others
+                LOG.exception("building %s/%s", school_file.id, policy_id)
+                job.failures.append((f"{school_file.id}/{policy_id}", f"unexpected {type(exc).__name__}: {exc}"))
             job.done += 1
         target = out_dir / "_web-builds" / f"policies-{job.id}.zip"
         tmp = temp_path_for(target)
@@ -70,6 +76,7 @@ def run_build_all(job: BuildAll, workspace, office, out_dir: Path, user, templat
         tmp.replace(target)
         job.zip_path = target
     except Exception as exc:  # noqa: BLE001 - the page reports it; never a traceback
+        LOG.exception("build all")
         job.failures.append(("build", f"{type(exc).__name__}: {exc}"))
     finally:
         job.finished = True

@@ -32,13 +32,8 @@ def _as_written(text: str) -> Markup:
         return Markup("<pre>{}</pre>").format(text)
 
 
-async def library_policy(request: Request) -> Response:
-    require_adviser(request)
-    workspace = request.app.state.workspace
-    library = workspace.library()
-    lib = library.policies.get(request.path_params["policy_id"])
-    if lib is None:
-        raise NotFound("policy")
+def _usage(workspace, lib) -> tuple[dict[str, Counter], int, int]:
+    """Return how many schools choose each variant (or switch each clause on), with the policy, and counted."""
     usage: dict[str, Counter] = {cid: Counter() for cid in lib.clauses}
     schools = counted = 0
     for school_id in workspace.school_ids():
@@ -55,6 +50,18 @@ async def library_policy(request: Request) -> Response:
         counted += 1
         for cid, value in chosen.items():
             usage[cid]["text" if lib.clauses[cid].kind == "local" else value] += 1
+    return usage, schools, counted
+
+
+async def library_policy(request: Request) -> Response:
+    require_adviser(request)
+    workspace = request.app.state.workspace
+    library = workspace.library()
+    lib = library.policies.get(request.path_params["policy_id"])
+    if lib is None:
+        raise NotFound("policy")
+    key = (workspace.library_stamps(), lib.spec.id, workspace.stamps())
+    usage, schools, counted = workspace.memo(f"usage:{lib.spec.id}", key, lambda: _usage(workspace, lib))
     wording = {}
     for cid, clause in lib.clauses.items():
         if clause.text:

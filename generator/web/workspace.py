@@ -45,6 +45,7 @@ class Workspace:
         self._lock = threading.Lock()
         self._library: tuple[tuple, Library] | None = None
         self._schools: dict[Path, tuple[tuple[int, int], SchoolFile]] = {}
+        self._memo: dict[str, tuple[tuple, object]] = {}
 
     def library(self) -> Library:
         """Return the clause library, reloaded when any of its files changed.
@@ -62,6 +63,32 @@ class Workspace:
         with self._lock:
             self._library = (key, library)
         return library
+
+    def library_stamps(self) -> tuple:
+        """Return the stamps of the library's files as last loaded (a key that changes with them)."""
+        with self._lock:
+            return self._library[0] if self._library else ()
+
+    def stamps(self) -> tuple:
+        """Return (id, modification stamp) of every school file: a key that changes when any does."""
+        out = []
+        for school_id in self.school_ids():
+            try:
+                out.append((school_id, _stamp(self.config.schools_dir / f"{school_id}.yaml")))
+            except OSError:
+                continue
+        return tuple(out)
+
+    def memo(self, name: str, key: tuple, make):
+        """Return ``make()``, remembered under ``name`` until ``key`` changes."""
+        with self._lock:
+            hit = self._memo.get(name)
+            if hit and hit[0] == key:
+                return hit[1]
+        value = make()
+        with self._lock:
+            self._memo[name] = (key, value)
+        return value
 
     def school_ids(self) -> list[str]:
         """Return the id of every school file in the schools folder, sorted."""

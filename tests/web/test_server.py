@@ -87,10 +87,12 @@ def test_build_all_runs_in_the_background_and_its_zip_opens(tmp_path, browser):
         assert refresh.get_attribute("content") == "2"
         screenshot(browser, "build-progress")
         deadline = time.monotonic() + 600
-        while not browser.find_elements(By.PARTIAL_LINK_TEXT, "Download all") and time.monotonic() < deadline:
+        while "Finished" not in browser.find_element(By.CSS_SELECTOR, ".progress-block").text:
+            assert time.monotonic() < deadline, "Build all did not finish in 10 minutes"
             time.sleep(1)
             browser.refresh()
         assert "Finished: 3 of 3 policies" in browser.find_element(By.CSS_SELECTOR, ".progress-block").text
+        assert not browser.find_elements(By.XPATH, "//h2[text()='Not built']"), browser.find_element(By.TAG_NAME, "main").text
         screenshot(browser, "build-done")
         href = browser.find_element(By.PARTIAL_LINK_TEXT, "Download all").get_attribute("href")
         cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
