@@ -104,6 +104,7 @@ def incremental(args: argparse.Namespace) -> dict:
     work = OUT / "scale-incremental"
     library, schools = make_project(args.schools, work / "project")
     out = work / "out"
+    shutil.rmtree(out, ignore_errors=True)  # a cold build
     result: dict = {"schools": args.schools, "formats": args.format}
     seconds, stdout = build(library, schools, out, args.format)
     result["cold"] = {"seconds": round(seconds, 1), "built": counts(stdout)[0]}
