@@ -21,7 +21,8 @@ from typing import Callable, Iterable, Iterator
 import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
-from generator.check import check_paths, split_repeated_ids
+from generator.check import Resolver, split_repeated_ids
+from generator.review.history import resolve_as_built
 from generator.errors import PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -42,12 +43,16 @@ class BuildReport:
     restarts: int = 0
     skipped: int = 0
     good_schools: int = 0
+    drafts: list[tuple[str, str]] = field(default_factory=list)  # built documents not yet approved
     noted: Callable[[Outcome], None] | None = None
 
     def note(self, outcome: Outcome) -> None:
         """Count a finished document (and hand it to ``noted``: the manifest)."""
         if outcome.ok:
             self.built += 1
+            policy = outcome.job.policy
+            if policy is not None and policy.status.draft:
+                self.drafts.append((outcome.job.name, policy.status.label))
         else:
             self.failures.append((outcome.job.name, outcome.error or "failed"))
         if self.noted is not None:
@@ -62,15 +67,17 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
               started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False,
-              cluster: str | None = None) -> bool:
+              cluster: str | None = None, resolver: Resolver = resolve_as_built) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
     ``started`` is what :func:`start_pool` returned, when the caller started
     the workers early; the build stops them when it ends. Documents whose
     inputs are unchanged since they were written into ``out_dir`` are skipped
-    (:mod:`generator.incremental`), unless ``force``. With ``cluster`` (a Dask
-    scheduler's address) the documents are built on its workers instead.
+    (:mod:`generator.incremental`), unless ``force``. ``resolver`` gives
+    each policy (by default as it prints today, marked draft or approved).
+    With ``cluster`` (a Dask scheduler's address) the documents are built on
+    its workers instead.
     """
     begun = time.monotonic()
     client = None
@@ -90,13 +97,15 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         if missing_office:
             echo(INSTALL_HINT, err=True)
         made = {"docx", "pdf"} if pool or (client and formats != {"docx"}) else {"docx"}
-        incremental = Incremental(out_dir, library_dir, template, made, office.soffice if office else None,
+        # what was last approved (build --approved) is another kind of build: its own build context
+        kinds = made | (set() if resolver is resolve_as_built else {"approved"})
+        incremental = Incremental(out_dir, library_dir, template, kinds, office.soffice if office else None,
                                   force=force, policy_id=policy_id,
                                   office_digest=cluster_office(client) if client and "pdf" in made else None)
         report.noted = incremental.note
         paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         _report_problems(repeated, report.failures, echo)
-        todo = _plan(library, paths, policy_id, incremental, report, echo)
+        todo = _plan(library, paths, policy_id, incremental, report, echo, resolver)
         if client:
             _build_on_cluster(client, todo, out_dir, template, "pdf" in made, echo, report)
         elif pool:
@@ -118,11 +127,12 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         echo(f"no school given has the {policy_id!r} policy", err=True)
         return False
     _summarise(report, out_dir, echo)
+    _report_drafts(report, echo)
     return report.ok and not ("pdf" in formats and missing_office)
 
 
 def _plan(library: Library, paths: list[Path], policy_id: str | None, incremental: Incremental,
-          report: BuildReport, echo: Echo) -> Iterator[Job]:
+          report: BuildReport, echo: Echo, resolver: Resolver) -> Iterator[Job]:
     """Yield the documents to build, one school at a time: skip, check, resolve, report problems as found.
 
     The builders draw from this as they go, so the first document is written
@@ -131,7 +141,7 @@ def _plan(library: Library, paths: list[Path], policy_id: str | None, incrementa
     for path in paths:
         if incremental.unchanged(path):
             continue
-        good, problems = incremental.check(library, [path])
+        good, problems = incremental.check(library, [path], resolver)
         _report_problems(problems, report.failures, echo)
         report.good_schools += len(good)
         for job in jobs_for(good, policy_id):
@@ -139,6 +149,15 @@ def _plan(library: Library, paths: list[Path], policy_id: str | None, incrementa
                 report.planned += 1
                 yield job
 
+
+
+def _report_drafts(report: BuildReport, echo: Echo) -> None:
+    """Say which documents print wording the governors have not approved."""
+    if report.drafts:
+        echo(f"{len(report.drafts)} of {report.built} document(s) built are drafts, marked as such "
+             "(not yet approved):")
+        for name, label in report.drafts:
+            echo(f"  {name}: {label}")
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:

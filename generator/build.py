@@ -19,7 +19,7 @@ from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
-from generator.review.history import resolve_as_built
+from generator.resolve import resolve
 from generator.school import SchoolFile
 
 
@@ -75,7 +75,8 @@ def render_job(library: Library, job: Job, template: Path = DEFAULT_TEMPLATE) ->
     Raises:
         InputError, TemplateError: the inputs or the template are unusable.
     """
-    policy = job.policy if job.policy is not None else resolve_as_built(library, job.school_file, job.policy_id)
+    # resolved while checking; else without its approval history, so marked draft
+    policy = job.policy if job.policy is not None else resolve(library, job.school_file, job.policy_id)
     return render_docx(policy, template)
 
 

@@ -13,15 +13,20 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from generator.errors import InputError, Problem
 from generator.library import Library
 from generator.logo import logo_problem
 from generator.model import Policy
-from generator.review.history import resolve_as_built
+from generator.resolve import resolve
 from generator.school import SchoolFile, load_school
 from generator.validate import suggest
+
+
+# How a school's policy is resolved: plain :func:`generator.resolve.resolve`, or, from the
+# command line, ``review.history.resolve_as_built`` (with its approval history)
+Resolver = Callable[[Library, SchoolFile, str], Policy]
 
 
 @dataclass
@@ -32,10 +37,11 @@ class CheckedSchool:
     policies: dict[str, Policy] = field(default_factory=dict)
 
 
-def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None) -> list[Problem]:
+def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None,
+                 resolver: Resolver = resolve) -> list[Problem]:
     """Return every problem of ``school_file`` against ``library``.
 
-    The policies resolved on the way are put in ``resolved``, when given.
+    The policies resolved on the way (by ``resolver``) are put in ``resolved``, when given.
     """
     school = school_file.school
     src = school_file.source
@@ -57,7 +63,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
                                         f"owner {owner!r} is not one of the people in this file"
                                         f"{suggest(owner, school.people)}; add them under 'people:'"))
         try:
-            policy_model = resolve_as_built(library, school_file, policy_id)
+            policy_model = resolver(library, school_file, policy_id)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -137,19 +143,22 @@ def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, problems
 
 
-def check_paths(library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-    """Load and check each school file; return the good ones and all problems."""
+def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolve
+                ) -> tuple[list[CheckedSchool], list[Problem]]:
+    """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
     good: list[CheckedSchool] = []
     paths, problems = split_repeated_ids(paths)
-    for _, checked, found in check_each(library, paths):
+    for _, checked, found in check_each(library, paths, resolver):
         problems.extend(found)
         if checked is not None:
             good.append(checked)
     return good, problems
 
 
-def check_each(library: Library, paths: list[Path]) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
-    """Load and check each school file in turn: yield it, checked (or None), with its problems.
+def check_each(library: Library, paths: list[Path], resolver: Resolver = resolve
+               ) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
+    """Load and check each school file in turn (resolving with ``resolver``): yield it, checked or None,
+    with its problems.
 
     Two files with one school id are refused beforehand, by :func:`split_repeated_ids`.
     """
@@ -160,6 +169,6 @@ def check_each(library: Library, paths: list[Path]) -> Iterator[tuple[Path, Chec
             yield path, None, list(exc.problems)
             continue
         resolved: dict[str, Policy] = {}
-        found = check_school(library, school_file, resolved)
+        found = check_school(library, school_file, resolved, resolver)
         ok = not any(p.severity == "error" for p in found)
         yield path, CheckedSchool(school_file, resolved) if ok else None, found

@@ -70,12 +70,13 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     from generator.check import check_paths
     from generator.library import load_library
     from generator.render.docx import DEFAULT_TEMPLATE
+    from generator.review.history import resolve_as_built
     from generator.trial import try_template
 
     library = load_library(library_dir)
     try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
-    _, school_problems = check_paths(library, paths)
+    _, school_problems = check_paths(library, paths, resolve_as_built)
     problems = library.warnings + school_problems
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -99,14 +100,21 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="LibreOffice workers for PDF (default: number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
+@click.option("--approved", is_flag=True,
+              help="Rebuild exactly what was last approved, from its snapshot (not today's wording).")
 @click.option("--cluster", metavar="tcp://HOST:8786", default=None,
               help="Build on the Dask cluster whose scheduler is here (docs/scaling.md).")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, force: bool, cluster: str | None, library_dir: Path,
-          schools_dir: Path) -> None:
-    """Build the policies of the given schools (or --all) into OUT/<school-id>/."""
+          template: Path | None, jobs: int | None, force: bool, approved: bool, cluster: str | None,
+          library_dir: Path, schools_dir: Path) -> None:
+    """Build the policies of the given schools (or --all) into OUT/<school-id>/.
+
+    A policy whose wording or choices differ from its last approval is built
+    as a draft, and marked so on the cover, in the header and footer and in
+    the document properties.
+    """
     paths = _school_paths(schools, all_, schools_dir)
     if not paths:
         raise click.UsageError("name one or more school files, or use --all")
@@ -121,13 +129,15 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     started = start_pool(len(paths), set(formats), jobs) if not cluster else (None, None)
     try:
         from generator.batch import run_build
+        from generator.review.history import approved_policy, resolve_as_built
     except BaseException:  # interrupted while importing: run_build would have stopped them
         if started[1]:
             started[1].stop()
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force, cluster=cluster)
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force, cluster=cluster,
+                   resolver=approved_policy if approved else resolve_as_built)
     if not ok:
         raise SystemExit(1)
 
@@ -197,18 +207,42 @@ def _parse_date(value: str | None, name: str) -> date:
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_id", default="social-media", show_default=True)
-@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today).")
-@click.option("--by", required=True, help='The approving body, e.g. "Full Governing Body".')
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today; never later).")
+@click.option("--by", default=None,
+              help='The approving body (default: the one the school file names, e.g. "Full Governing Body").')
 @click.option("--summary", default="", help="One line for the table of changes.")
+@click.option("--force", is_flag=True, help="Record an approval that repeats the last one, or replace a baseline.")
+@click.option("--baseline", is_flag=True,
+              help="Record today's wording as the snapshot of the latest existing approval (no new version).")
+@click.option("--undo", is_flag=True, help="Remove the last approval and its snapshot, if nothing changed since.")
 @library_option
-def approve(school: Path, policy_id: str, when: str | None, by: str, summary: str, library_dir: Path) -> None:
+def approve(school: Path, policy_id: str, when: str | None, by: str | None, summary: str, force: bool,
+            baseline: bool, undo: bool, library_dir: Path) -> None:
     """Record an approval in the school file and freeze what was approved."""
     from generator.library import load_library
-    from generator.review.approve import approve as record
+    from generator.review.approve import approve as record, record_baseline, undo_approval
 
-    result = record(load_library(library_dir), school, policy_id, _parse_date(when, "--date"), by, summary)
+    if baseline and undo:
+        raise click.UsageError("give --baseline or --undo, not both")
+    if (baseline or undo) and (when or by is not None or summary):
+        raise click.UsageError("--baseline and --undo take no --date, --by or --summary")
+    library = load_library(library_dir)
+    if undo:
+        result = undo_approval(library, school, policy_id)
+        click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
+                   f"(approved {result.date} by {result.by}) and its snapshot {result.snapshot}")
+        return
+    if baseline:
+        result = record_baseline(library, school, policy_id, force=force)
+        click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
+                   f"{result.date} by {result.by}) is taken to be today's wording, clause library "
+                   f"{result.library_version}; snapshot {result.snapshot}")
+        return
+    result = record(library, school, policy_id, _parse_date(when, "--date"), by, summary, force=force)
     click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
                f"by {result.by}; next review {result.next_review}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
     click.echo(f"recorded in {school}; snapshot {result.snapshot}")
 
 
@@ -254,26 +288,36 @@ def changes(school: Path, policy_id: str, redline: Path | None, since: str | Non
 def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir: Path) -> None:
     """List every school and policy whose review is overdue or falls due soon, soonest first."""
     from generator.library import load_library
-    from generator.review.due import due_items, format_csv, format_json, format_table
+    from generator.review.due import due_items, format_csv, format_json, format_table, load_schools
+    from generator.review.history import last_snapshot, resolve_as_built
     from generator.school import load_school
 
     library = load_library(library_dir)
     paths = sorted(schools_dir.glob("*.yaml"))
     if not paths:
         raise click.UsageError(f"no *.yaml school files in {schools_dir}")
-    problems, schools = [], []
-    for path in paths:
-        try:
-            schools.append(load_school(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    schools, problems = load_schools(paths, load_school)  # a school that fails is reported; the rest are listed
+    changed: dict[tuple[str, str], bool | None] = {}
+    for school_file in schools:
+        for pid in school_file.school.policies:
+            if pid not in library.policies:
+                continue
+            try:
+                if last_snapshot(school_file, pid) is not None:
+                    changed[(school_file.id, pid)] = resolve_as_built(library, school_file, pid).status.draft
+            except InputError as exc:
+                problems.extend(exc.problems)
     day = _parse_date(today, "--today")
-    items = due_items(library, schools, day, within)
+    items = due_items(library, schools, day, within, changed)
     text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
             "json": lambda: format_json(items, day)}[fmt]()
-    click.echo(text, nl=False)
+    out = click.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))  # bytes: the CSV's byte-order mark whatever the terminal's encoding
+    out.flush()
+    for problem in dict.fromkeys(problems):
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def _register_web() -> None:

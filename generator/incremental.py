@@ -19,12 +19,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import Job, Outcome
-from generator.check import CheckedSchool, check_each
+from generator.check import CheckedSchool, Resolver, check_each
 from generator.errors import OutputError, Problem
 from generator.fingerprint import (BuildContext, build_context, document_key, document_parts, input_digests,
                                    recording)
 from generator.library import Library
 from generator.manifest import Manifest, load_manifest
+from generator.resolve import resolve
 
 
 class Incremental:
@@ -52,11 +53,13 @@ class Incremental:
         self.skipped += count
         return count
 
-    def check(self, library: Library, paths: list[Path]) -> tuple[list[CheckedSchool], list[Problem]]:
-        """Load, check and resolve each school as :func:`check_paths` does, noting the files each reads."""
+    def check(self, library: Library, paths: list[Path], resolver: Resolver = resolve
+              ) -> tuple[list[CheckedSchool], list[Problem]]:
+        """Load, check and resolve (with ``resolver``) each school as :func:`check_paths` does, noting the
+        files each reads."""
         good: list[CheckedSchool] = []
         problems: list[Problem] = []
-        schools = check_each(library, paths)
+        schools = check_each(library, paths, resolver)
         while True:
             with recording() as read:  # exactly what this one school's load, check and resolve read
                 item = next(schools, None)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.files import FileProblem, read_regular_file
-from generator.fingerprint import MISSING, file_digest
+from generator.fingerprint import file_digest
 from generator.output import write_atomic
 
 MANIFEST_NAME = ".policygen-manifest.json"
@@ -95,7 +95,8 @@ class Manifest:
         """Note the shared context, the inputs a school was read from and the documents it builds."""
         entry = self.schools.setdefault(_school_key(school_path), {"documents": {}})
         entry["context"] = context_key
-        entry["inputs"] = {p: d for p, d in inputs.items() if d != MISSING}
+        # a missing input is kept: when it appears (an approval's first snapshot), the school is read again
+        entry["inputs"] = dict(inputs)
         entry["expects"] = sorted(documents)
         self.dirty = True
 

@@ -187,6 +187,26 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class Status:
+    """Whether the printed wording is what the governors last approved.
+
+    ``draft`` is True unless the wording and choices were compared with the
+    last approval's snapshot and found the same; ``revises`` is the approved
+    version a draft revises (None before the first approval).
+    """
+
+    draft: bool = True
+    revises: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Return "Approved", "Draft" or "Draft revising version 2"."""
+        if not self.draft:
+            return "Approved"
+        return f"Draft revising version {self.revises}" if self.revises else "Draft"
+
+
+@dataclass(frozen=True)
 class ChangeNote:
     """One line of a redline's summary: which clause changed, how, and why."""
 
@@ -237,6 +257,7 @@ class Policy:
     language: str = "en-GB"
     author: str = ""
     subject: str = ""
+    status: Status = Status()
     comparison: Comparison | None = None  # set on a redline: the tree then holds insertions and deletions
 
     @property

@@ -13,7 +13,7 @@ from generator.errors import InputError, Problem
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
-    ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section,
+    ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section, Status,
 )
 from generator.school import SchoolFile
 from generator.source import Loc, Source
@@ -108,8 +108,11 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
             changes: tuple[ChangeRow, ...] | None = None) -> Policy:
     """Return ``school_file``'s ``policy_id`` policy, resolved.
 
-    ``changes`` are the rows of the table of changes; by default they are the
-    approval history's summaries.
+    ``changes`` are the rows of the table of changes, built from the approval
+    record and its snapshots by :func:`generator.review.history.change_rows`
+    (none when not given). The policy's status is a draft: only a comparison
+    with the last approval's snapshot (``review.history.resolve_as_built``)
+    can find it approved.
 
     Raises:
         InputError: a choice is invalid, or a clause cannot be rendered with
@@ -138,7 +141,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
         form = _form(lib, appendix.form, context, problems) if appendix.form else None
-        rows = (changes if changes is not None else default_changes(governance)) if appendix.table_of_changes else None
+        rows = (changes or ()) if appendix.table_of_changes else None
         if not drafts and form is None and rows is None:
             continue
         tag = APPENDIX_LETTERS[letter]
@@ -166,6 +169,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections=tuple(sections),
         author=school.name,
         subject=lib.spec.subject or lib.spec.title,
+        status=Status(draft=True, revises=governance.current.version if governance.current else None),
     )
 
 
@@ -298,8 +302,3 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
         history=history,
     )
 
-
-def default_changes(governance: Governance) -> tuple[ChangeRow, ...]:
-    """Return table-of-changes rows from the approval history alone, newest first."""
-    return tuple(ChangeRow(a.date, "All" if i == 0 else "See summary", a.summary or f"Version {a.version} approved by {a.by}")
-                 for i, a in reversed(list(enumerate(governance.history))))

@@ -125,7 +125,8 @@ def test_pdf_is_accessible(built, library, schools, name):
     assert root["/Lang"] == "en-GB"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     school = schools[name].school
-    assert reader.metadata.title == f"Social Media Policy – {school.name}"
+    draft = "" if school.policies["social-media"].governance.approvals else " (Draft)"  # never approved: a draft
+    assert reader.metadata.title == f"Social Media Policy{draft} – {school.name}"
     outline = [o.title for o in reader.outline if not isinstance(o, list)]
     assert outline[0] == "1 Introduction"
     assert any(t.startswith("Appendix") for t in outline)

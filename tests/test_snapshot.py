@@ -104,6 +104,7 @@ def test_format_1_snapshots_still_load_as_text():
 
 def test_changes_reads_a_format_1_snapshot(workspace: Path):
     folder = workspace / "schools" / "holtsmere-end.approved"
+    shutil.rmtree(folder, ignore_errors=True)  # the shipped baseline (format 2) would be read instead
     folder.mkdir()
     shutil.copy(FIXTURES / "v1" / "social-media-v2.yaml", folder)
     done = policygen(workspace, "changes", "schools/holtsmere-end.yaml")
@@ -125,6 +126,7 @@ BAD_SNAPSHOTS = [
 @pytest.mark.parametrize("name, content, message", BAD_SNAPSHOTS)
 def test_a_bad_snapshot_is_one_located_error_in_every_command(workspace: Path, name, content, message):
     folder = workspace / "schools" / "holtsmere-end.approved"
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     path = folder / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))

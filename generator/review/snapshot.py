@@ -325,12 +325,15 @@ def read_snapshot(path: Path) -> Snapshot:
 def snapshot_files(school_file: SchoolFile, policy_id: str) -> dict[str, Path]:
     """Return the school's snapshot files of ``policy_id`` by version; format 2 wins over format 1."""
     folder = snapshot_dir(school_file)
-    if not folder.is_dir():
+    try:  # listed even when missing, so an incremental build notes the folder and sees it appear
+        names = os.listdir(folder)
+    except OSError:
         return {}
     found: dict[str, Path] = {}
     for suffix in (".yaml", ".json"):
-        for path in sorted(folder.glob(f"{policy_id}-v*{suffix}")):
-            found[path.stem[len(policy_id) + 2:]] = path
+        for name in sorted(names):
+            if name.startswith(f"{policy_id}-v") and name.endswith(suffix):
+                found[name[len(policy_id) + 2:-len(suffix)]] = folder / name
     return found
 
 

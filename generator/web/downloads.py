@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from generator.build import Job, render_job, target_paths, write_docx_and_pdf
+from generator.review.history import resolve_as_built
 from generator.library import Library
 from generator.render.docx import DEFAULT_TEMPLATE
 from generator.school import SchoolFile
@@ -29,7 +30,8 @@ def build_policy(library: Library, school_file: SchoolFile, policy_id: str, out_
     Raises:
         InputError, TemplateError, ConverterError, OutputError: as ``policygen build``.
     """
-    job = Job(school_file, policy_id)
+    # as build resolves it: with its approval history, so marked draft or approved
+    job = Job(school_file, policy_id, resolve_as_built(library, school_file, policy_id))
     with _GUARD:
         lock = _BUILDING.setdefault(job.name, threading.Lock())
     with lock:  # one build of a policy at a time; the files are renamed into place together

@@ -114,8 +114,8 @@ async def approve_confirm(request: Request) -> Response:
         return _page(request, school_file, policy_id, 400, errors=errors, **values)
     library = request.app.state.workspace.library()
     try:
-        result = await run_in_threadpool(approve, library, school_file.path, policy_id, when, values["by"],
-                                         values["summary"])
+        result = await run_in_threadpool(lambda: approve(library, school_file.path, policy_id, when, values["by"],
+                                                         values["summary"], today=request.app.state.today()))
     except InputError as exc:
         problem = "; ".join(p.message for p in exc.problems)
         return _page(request, school_file, policy_id, 400, problem=problem, **values)

@@ -84,7 +84,7 @@ def test_adviser_changes_a_choice_and_governors_approve(site, browser):
 
     # review: the change, with the word diff; then approve through "check your answers"
     browser.get(f"{site.url}/schools/{SCHOOL}/policies/{POLICY}/review")
-    browser.find_element(By.ID, "f-day").send_keys("24")
+    browser.find_element(By.ID, "f-day").send_keys("20")  # a meeting that has happened: approve refuses the future
     browser.find_element(By.ID, "f-month").send_keys("11")
     browser.find_element(By.ID, "f-year").send_keys("2026")
     by = browser.find_element(By.ID, "f-by")
@@ -92,13 +92,13 @@ def test_adviser_changes_a_choice_and_governors_approve(site, browser):
     browser.find_element(By.ID, "f-summary").send_keys("Personal use at work is no longer permitted")
     submit(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Continue']"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Check your answers before approving"
-    assert "24 November 2026" in browser.find_element(By.CSS_SELECTOR, ".summary-list").text
-    assert "24 November 2026" not in school_file.read_text()  # nothing recorded before the final button
+    assert "20 November 2026" in browser.find_element(By.CSS_SELECTOR, ".summary-list").text
+    assert "20 November 2026" not in school_file.read_text()  # nothing recorded before the final button
     screenshot(browser, "approve-check")
     submit(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Approve the policy']"))
     assert "Approved: version 3" in browser.find_element(By.CSS_SELECTOR, ".banner-success").text
     history = browser.find_element(By.XPATH, "//h2[text()='Approval history']/following-sibling::table").text
-    assert "24 November 2026" in history and "Personal use at work is no longer permitted" in history
+    assert "20 November 2026" in history and "Personal use at work is no longer permitted" in history
     assert "version: \"3\"" in school_file.read_text() or "version: '3'" in school_file.read_text()
     assert list((site.root / "schools" / f"{SCHOOL}.approved").glob(f"{POLICY}-v3.*"))  # what was approved, frozen
 
