@@ -122,7 +122,7 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     except Interrupted as stop:
         if pool:
             pool.abort()
-        stop.summary = f"{report.built} of {report.planned or len(paths)} policies were built"
+        stop.summary = f"{report.built} policies were built"  # streamed: the total is not known yet
         raise
     finally:
         if pool:
