@@ -19,6 +19,7 @@ from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
+from generator.render.processes import guarded
 from generator.render.worker import Conversion
 from generator.resolve import resolve
 from generator.school import SchoolFile
@@ -124,9 +125,11 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     tmp_pdf = tmp_docx
     try:
         tmp_pdf = temp_path_for(pdf)
-        write_file(tmp_docx, filled, docx)
-        write_file(tmp_pdf, pdf_bytes, pdf)
-        commit([(tmp_docx, docx), (tmp_pdf, pdf)])
+        # should policygen be killed here, its LibreOffice guardian removes both
+        with guarded(tmp_docx), guarded(tmp_pdf):
+            write_file(tmp_docx, filled, docx)
+            write_file(tmp_pdf, pdf_bytes, pdf)
+            commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)
         tmp_pdf.unlink(missing_ok=True)

@@ -41,8 +41,14 @@ def clean(groups, paths):
             if not members(pgid):
                 groups.discard(pgid)
         time.sleep(0.05)
-    for path in paths:
-        shutil.rmtree(path, ignore_errors=True)
+    for path in paths:  # worker folders, and the output's temporary files being written
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def main():

@@ -17,7 +17,9 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 GUARDIAN_SCRIPT = Path(__file__).with_name("guardian.py")
 
@@ -154,3 +156,16 @@ def guardian() -> Guardian:
         if _guardian is None or not _guardian.running():
             _guardian = Guardian()
         return _guardian
+
+
+@contextmanager
+def guarded(path: Path) -> Iterator[None]:
+    """Have this process's guardian, if one runs, remove ``path`` should policygen die inside the block."""
+    guard = _guardian if _guardian is not None and _guardian.running() else None
+    if guard is not None:
+        guard.watch_path(path)
+    try:
+        yield
+    finally:
+        if guard is not None:
+            guard.forget_path(path)
