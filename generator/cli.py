@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import InputError, PolicygenError
+from generator.errors import InputError, Interrupted, PolicygenError
 
 DEFAULT_LIBRARY = Path("clauses")
 DEFAULT_SCHOOLS = Path("schools")
@@ -106,11 +106,13 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
 @click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
 @click.option("--approved", is_flag=True,
               help="Rebuild exactly what was last approved, from its snapshot (not today's wording).")
+@click.option("--cluster", metavar="tcp://HOST:8786", default=None,
+              help="Build on the Dask cluster whose scheduler is here (docs/scaling.md).")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, force: bool, approved: bool, library_dir: Path,
-          schools_dir: Path) -> None:
+          template: Path | None, jobs: int | None, force: bool, approved: bool, cluster: str | None,
+          library_dir: Path, schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/.
 
     A policy whose wording or choices differ from its last approval is built
@@ -128,7 +130,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 
-    started = start_pool(len(paths), set(formats), jobs)
+    started = start_pool(len(paths), set(formats), jobs) if not cluster else (None, None)
     try:
         from generator.batch import run_build
         from generator.review.history import approved_policy, resolve_as_built
@@ -138,10 +140,22 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force,
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force, cluster=cluster,
                    resolver=approved_policy if approved else resolve_as_built)
     if not ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("scheduler", metavar="tcp://HOST:8786")
+@click.option("--name", default=None, help="The worker's name on the dashboard (default: its address).")
+@click.option("--nthreads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Documents at once; each worker has one LibreOffice, so more threads only overlap rendering.")
+def worker(scheduler: str, name: str | None, nthreads: int) -> None:
+    """Run a Dask worker for `build --cluster`, with one warm LibreOffice (docs/scaling.md)."""
+    from generator.cluster.serve import serve_worker
+
+    serve_worker(scheduler, name=name, nthreads=nthreads)
 
 
 @cli.command()
@@ -363,13 +377,20 @@ def _register_web() -> None:
 _register_web()
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwind, so LibreOffice workers are stopped on the way out
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Unwind on the first signal, so workers are stopped on the way out; ignore the ones after it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    raise Interrupted(signum)
 
 
 def main() -> None:
-    """Run the CLI; map policygen errors to exit 1 and usage errors to exit 2."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Run the CLI; map policygen errors to exit 1, usage errors to exit 2, and signals to 128 + signal."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -392,8 +413,11 @@ def main() -> None:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; finished documents were kept, unfinished ones discarded.", err=True)
-        sys.exit(130)
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        done = (f" after {stop.summary}; finished documents were kept, unfinished ones discarded"
+                if stop.summary else "")
+        click.echo(f"interrupted by {name}{done}", err=True)
+        sys.exit(128 + stop.signum)
     except SystemExit:
         raise

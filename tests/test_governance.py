@@ -181,14 +181,3 @@ def test_an_unknown_role_in_the_library_gets_a_suggestion(roles_workspace: Path)
     assert done.returncode == 1
     assert "unknown role 'Role.heed' (did you mean 'head'?)" in done.stderr
 
-
-def test_a_batch_names_the_school_that_failed_and_counts_it(roles_workspace: Path, tmp_path: Path):
-    school = roles_workspace / "schools" / "st-marys-va.yaml"
-    school.write_text(school.read_text().replace("  chair_of_governors: {name: Sister M. Kelly}\n", ""))
-    done = _cli(roles_workspace, "build", "--all", "--format", "docx", "--out", str(tmp_path / "out"))
-    assert done.returncode == 1
-    assert "  st-marys-va: 1 input error(s) in its file, listed above" in done.stderr.splitlines()
-    assert "adoption-sign-off:" not in done.stderr
-    total = sum(len(load_school(p).school.policies) for p in (SCHOOLS).glob("*.yaml"))
-    built = total - 2  # St Mary's two policies
-    assert f"built {built} of {total} policies into" in done.stdout

@@ -137,12 +137,6 @@ def test_a_typo_in_policy_gets_did_you_mean(command):
     assert "no policy 'staff-cod' in the library (did you mean 'staff-code'?)" in done.stderr
 
 
-def test_build_policy_typo_gets_did_you_mean(tmp_path: Path):
-    done = policygen(GOVERNANCE, "build", SCHOOL, "--policy", "visitor", "--format", "docx", "--out", str(tmp_path))
-    assert done.returncode == 1
-    assert "no policy 'visitor' in the library (did you mean 'visitors'?)" in done.stderr
-
-
 def test_dump_covers_every_policy_of_the_school_by_default():
     done = policygen(GOVERNANCE, "dump", SCHOOL, "--format", "json")
     assert done.returncode == 0, done.stderr
