@@ -107,7 +107,7 @@ def test_two_schools_with_one_id_in_a_batch(case_dir: Path, capsys):
     assert code == 1
     assert f"b/school.yaml:0:0: this file has the same school id as a/school.yaml; {message}" in lines
     assert "ok      school/social-media (docx)" in lines  # the first is built; the second overwrites nothing
-    assert "  school: 1 input error(s) in its file, listed above" in lines
+    assert "  school: 1 input error(s), listed above" in lines
     assert snapshot(case_dir / "output").keys() == before.keys()
 
 
@@ -340,7 +340,7 @@ def test_bad_logos(case_dir: Path, capsys):
         before = snapshot(case_dir / "output")
         assert check(capsys, "school.yaml") == (1, [f"school.yaml:5:9: {expected}"]), case_id
         code, lines = build(capsys, "school.yaml", "--out", "output")
-        assert code == 1 and lines[-1] == "  school: 1 input error(s) in its file, listed above", case_id
+        assert code == 1 and lines[-1] == "  school: 1 input error(s), listed above", case_id
         assert snapshot(case_dir / "output") == before, case_id
     assert len(cases) == 13
 
