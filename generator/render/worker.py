@@ -3,7 +3,8 @@
 A :class:`Worker` starts a headless soffice on a fresh profile
 (:mod:`generator.render.profile`) and ``uno_worker.py`` under the system
 python, both in one process group (:mod:`generator.render.processes`), and
-talks to the helper in the messages of :mod:`generator.render.protocol`.
+talks to the helper in the messages of :mod:`generator.render.protocol`
+through a :class:`~generator.render.channel.Channel`.
 
 What can go wrong, and what the worker does:
 
@@ -26,19 +27,18 @@ What can go wrong, and what the worker does:
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import signal
 import subprocess
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 
 from generator.errors import ConversionCancelled, ConverterError
 from generator.render import protocol
+from generator.render.channel import Channel, Lost
 from generator.render.office import LibreOffice
-from generator.render.processes import group_members, guardian, kill_group, start_in_group
+from generator.render.processes import guardian, kill_group, start_in_group
 from generator.render.profile import WORKER_SCRIPT, Workspace, make_workspace
 
 DEFAULT_TIMEOUT = 60.0
@@ -61,15 +61,6 @@ class Conversion:
 
     toc: list[tuple[str, str]]
     pdf: bytes
-
-
-class _Lost(Exception):
-    """LibreOffice or the helper died, or stopped answering (``hang``), while converting or ``starting``."""
-
-    def __init__(self, reason: str, hang: bool = False, starting: bool = False):
-        super().__init__(reason)
-        self.hang = hang
-        self.starting = starting
 
 
 class Worker:
@@ -104,7 +95,7 @@ class Worker:
         self._procs: list[subprocess.Popen] = []  # oosplash (the group's leader), then the helper
         self._group: int | None = None
         self._space: Workspace | None = None
-        self._buffer = b""
+        self._channel: Channel | None = None
         self._attempts = 0
         self._aborted = False
         self._lock = threading.Lock()
@@ -120,7 +111,7 @@ class Worker:
             if self._group is None:
                 try:
                     self._start()
-                except _Lost as lost:
+                except Lost as lost:
                     self._stop()
                     raise ConverterError(f"LibreOffice did not start: {lost}") from None
 
@@ -182,7 +173,7 @@ class Worker:
                 try:
                     self._ensure_started()
                     return self._convert_once(docx)
-                except _Lost as lost:
+                except Lost as lost:
                     killed = self._killed_from_outside()
                     self._stop()
                     if self._aborted:
@@ -233,7 +224,7 @@ class Worker:
         """Start LibreOffice and the helper in one new process group, registered with the guardian.
 
         Raises:
-            _Lost: LibreOffice or the helper died, refused, or did not answer in time.
+            Lost: LibreOffice or the helper died, refused, or did not answer in time.
         """
         if self._aborted:
             raise ConversionCancelled("the LibreOffice workers were stopped")
@@ -249,15 +240,16 @@ class Worker:
                 env=self.office.environment(str(space.tmp)))
             self._procs, self._group = [soffice], soffice.pid
             guard.watch_group(soffice.pid)
-            self._procs.append(start_in_group([self.office.python, str(WORKER_SCRIPT), pipe, str(protocol.VERSION)],
-                                              group=soffice.pid, pipes=True))
-            self._buffer = b""
+            helper = start_in_group([self.office.python, str(WORKER_SCRIPT), pipe, str(protocol.VERSION)],
+                                    group=soffice.pid, pipes=True)
+            self._procs.append(helper)
+            self._channel = Channel(soffice, helper, soffice.pid, lambda: self._aborted)
             self.converted = 0
-            hello = self._read(self.start_timeout, "LibreOffice did not start within")
+            hello = self._channel.receive(self.start_timeout, "LibreOffice did not start within")
         except OSError as exc:  # e.g. LibreOffice died before the helper could join its group
-            raise _Lost(f"LibreOffice could not be started ({exc})", starting=True) from None
-        except _Lost as lost:  # the caller looks at how LibreOffice ended, then stops the rest
-            raise _Lost(str(lost), lost.hang, starting=True) from None
+            raise Lost(f"LibreOffice could not be started ({exc})", starting=True) from None
+        except Lost as lost:  # the caller looks at how LibreOffice ended, then stops the rest
+            raise Lost(str(lost), lost.hang, starting=True) from None
         except BaseException:
             self._stop()
             raise
@@ -272,14 +264,9 @@ class Worker:
         if self._group is not None:
             kill_group(self._group, self._procs)
             guard.forget_group(self._group)
-        for proc in self._procs:
-            for stream in (proc.stdin, proc.stdout):
-                try:
-                    if stream:
-                        stream.close()
-                except OSError:
-                    pass
-        self._procs, self._group = [], None
+        if self._channel is not None:
+            self._channel.close()
+        self._procs, self._group, self._channel = [], None, None
         if self._space is not None:
             shutil.rmtree(self._space.root, ignore_errors=True)
             guard.forget_path(self._space.root)
@@ -293,69 +280,21 @@ class Worker:
         try:
             docx, pdf = folder / "policy.docx", folder / "policy.pdf"
             docx.write_bytes(data)
-            self._send(protocol.encode(protocol.CONVERT, id=number, docx=str(docx), pdf=str(pdf)))
-            answer = self._read(self.timeout, "LibreOffice gave no answer within")
+            assert self._channel is not None
+            self._channel.send(protocol.CONVERT, id=number, docx=str(docx), pdf=str(pdf))
+            answer = self._channel.receive(self.timeout, "LibreOffice gave no answer within")
             self.converted += 1
             kind = answer["type"]
             if kind == protocol.FAILED and answer["id"] == number:
                 raise ConverterError(f"LibreOffice could not convert it: {answer['reason']}")
             if kind == protocol.LOST:
-                raise _Lost(answer["reason"])
+                raise Lost(answer["reason"])
             if kind != protocol.DONE or answer["id"] != number:
                 self._stop()
                 raise ConverterError(f"the UNO helper answered out of turn: {answer}")
             content = pdf.read_bytes() if pdf.exists() else b""
             if not content:
-                raise _Lost("LibreOffice reported the PDF written, but it is empty")
+                raise Lost("LibreOffice reported the PDF written, but it is empty")
             return Conversion([(str(title), str(page)) for title, page in answer["toc"]], content)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-
-    def _send(self, line: bytes) -> None:
-        helper = self._procs[-1] if len(self._procs) > 1 else None
-        try:
-            assert helper is not None and helper.stdin is not None
-            helper.stdin.write(line)
-            helper.stdin.flush()
-        except (AssertionError, OSError, ValueError) as exc:
-            raise _Lost(f"the UNO helper is gone ({exc})") from None
-
-    def _read(self, timeout: float, late: str) -> dict:
-        """Return the helper's next message.
-
-        Raises:
-            _Lost: no message within ``timeout`` (a hang), or the helper or LibreOffice is gone.
-            ConverterError: the helper sent something that is not a message of our protocol.
-        """
-        helper = self._procs[-1] if len(self._procs) > 1 else None
-        if helper is None or helper.stdout is None:
-            raise _Lost("the UNO helper is not running")
-        fd = helper.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        office_gone_at = None
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _Lost(f"{late} {timeout:.0f}s", hang=True)
-            ready, _, _ = select.select([fd], [], [], min(left, 0.25))
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    raise _Lost("the UNO helper exited")
-                self._buffer += chunk
-                continue
-            if self._aborted:
-                raise _Lost("stopped")
-            # the helper says so when LibreOffice dies during a conversion, but while it connects it
-            # keeps trying. oosplash exits (with a code) only once soffice.bin has; killed itself (a
-            # negative code), it may have left soffice.bin running, so look at the group.
-            code = self._procs[0].poll()
-            if code is not None and (code >= 0 or set(group_members(self._group or -1)) <= {helper.pid}):
-                office_gone_at = office_gone_at or time.monotonic()
-                if code >= 0 or time.monotonic() - office_gone_at > 1:
-                    raise _Lost(f"LibreOffice exited ({code})")
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        try:
-            return protocol.decode(line)
-        except protocol.ProtocolError as exc:
-            raise ConverterError(f"the UNO helper sent a message policygen does not understand: {exc}") from None
