@@ -27,6 +27,7 @@ from generator.incremental import Incremental
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
 from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, start_pool
+from generator.validate import suggest
 
 Echo = Callable[..., None]
 
@@ -63,9 +64,13 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     missing_office = office is None and ("pdf" in formats or not formats)
     report = BuildReport()
     todo: list[Job] = []
+    failed: list[Path] = []
     incremental: Incremental | None = None
     try:
         library = load_library(library_dir)
+        if policy_id is not None and policy_id not in library.policies:
+            echo(f"--policy: no policy {policy_id!r} in the library{suggest(policy_id, library.policies)}", err=True)
+            return False
         template = template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
@@ -74,7 +79,9 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
                                   office.soffice if office else None, force=force, policy_id=policy_id)
         paths = [path for path in paths if not incremental.unchanged(path)]
         good, problems = incremental.check(library, paths)
-        _report_problems(problems, report.failures, echo)
+        passed = {c.school_file.path for c in good}
+        failed = [Path(p) for p in paths if Path(p) not in passed]
+        _report_problems(problems, failed, report.failures, echo)
         todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
         if policy_id and good and not todo and not incremental.skipped:
             echo(f"no school given has the {policy_id!r} policy", err=True)
@@ -91,18 +98,19 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             incremental.save()
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
-    _summarise(report, len(todo), out_dir, echo)
+    _summarise(report, len(todo) + len(failed), out_dir, echo)  # a school that failed its checks counts too
     return report.ok and not ("pdf" in formats and missing_office)
 
 
-def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
-    by_file: dict[Path, list[Problem]] = {}
+def _report_problems(problems: list[Problem], failed: list[Path], failures: list[tuple[str, str]],
+                     echo: Echo) -> None:
+    """Print every problem, and list each school that failed by its id (not by the file at fault)."""
     for problem in problems:
         echo(str(problem), err=True)
-        if problem.severity == "error":
-            by_file.setdefault(problem.path, []).append(problem)
-    for path, found in by_file.items():
-        failures.append((path.stem, f"{len(found)} input error(s), listed above"))
+    for path in failed:
+        own = sum(1 for p in problems if p.severity == "error" and Path(p.path) == path)
+        failures.append((path.stem, f"{own} input error(s) in its file, listed above" if own
+                         else "input errors in the files it uses (its group), listed above"))
 
 
 def _line(outcome: Outcome) -> str:

@@ -126,11 +126,13 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
 
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @library_option
-def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
-    """Print the resolved policy: what the writers are given."""
+def dump(school: Path, policy_id: str | None, fmt: str, library_dir: Path) -> None:
+    """Print the resolved policy (each of the school's policies): what the writers are given."""
+    import json
+
     from generator.dump import dump_json, dump_text
     from generator.library import load_library
     from generator.review.history import resolve_as_built
@@ -138,31 +140,51 @@ def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
 
     library = load_library(library_dir)
     school_file = load_school(school)
-    policy = resolve_as_built(library, school_file, policy_id)
-    click.echo(dump_json(policy) if fmt == "json" else dump_text(policy), nl=False)
+    policies = [resolve_as_built(library, school_file, pid) for pid in _policy_ids(library, school_file, policy_id)]
+    if fmt == "json" and len(policies) > 1:
+        click.echo(json.dumps([json.loads(dump_json(p)) for p in policies], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(dump_json(p) if fmt == "json" else dump_text(p) for p in policies), nl=False)
+
+
+def _policy_ids(library, school_file, policy_id: str | None) -> list[str]:  # noqa: ANN001
+    """Return the policies a command acts on; a typo in --policy is a usage error with a suggestion."""
+    from generator.targets import UnknownPolicy, policy_ids
+
+    try:
+        return policy_ids(library, school_file, policy_id)
+    except UnknownPolicy as exc:
+        raise click.BadParameter(str(exc), param_hint="--policy") from None
+
+
+@cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.argument("key", required=False)
+def explain(school: Path, key: str | None) -> None:
+    """Show each value of a school's data and the file and line it came from (its own, or a group's)."""
+    from generator.explain import explain as describe
+    from generator.school import load_school
+
+    click.echo(describe(load_school(school), key), nl=False)
 
 
 @cli.command()
 @click.option("--policy", "policy_id", default=None, help="Only this policy type.")
+@click.option("--text", "show_text", is_flag=True, help="Also print the wording of every clause and variant.")
 @library_option
-def clauses(policy_id: str | None, library_dir: Path) -> None:
-    """List the library's clauses, their kinds, variants and defaults."""
+def clauses(policy_id: str | None, show_text: bool, library_dir: Path) -> None:
+    """List the library's clauses: kinds, variants with their labels, defaults (and wording with --text)."""
     from generator.library import load_library
+    from generator.listing import describe_library
+    from generator.targets import UnknownPolicy, check_policy_id
 
     library = load_library(library_dir)
-    click.echo(f"clause library {library.version}")
-    for pid, lib in sorted(library.policies.items()):
-        if policy_id and pid != policy_id:
-            continue
-        click.echo(f"\n{pid}: {lib.spec.title} (review every {lib.spec.review_cycle_months} months)")
-        for clause_id, clause in lib.clauses.items():
-            line = f"  {clause_id:34} {clause.kind:8} {clause.title}"
-            if clause.kind == "choice":
-                default = "required" if clause.required else f"default {clause.default}"
-                line += f"  [{default}]" + "".join(f"\n  {'':34}   {vid}: {v.label}" for vid, v in clause.variants.items())
-            elif clause.kind == "optional":
-                line += f"  [{'on' if clause.default else 'off'} by default]"
-            click.echo(line)
+    if policy_id is not None:
+        try:
+            check_policy_id(library, policy_id)
+        except UnknownPolicy as exc:
+            raise click.BadParameter(str(exc), param_hint="--policy") from None
+    click.echo(describe_library(library, policy_id, show_text), nl=False)
 
 
 def _parse_date(value: str | None, name: str) -> date:
@@ -176,25 +198,28 @@ def _parse_date(value: str | None, name: str) -> date:
 
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today).")
 @click.option("--by", required=True, help='The approving body, e.g. "Full Governing Body".')
 @click.option("--summary", default="", help="One line for the table of changes.")
 @library_option
-def approve(school: Path, policy_id: str, when: str | None, by: str, summary: str, library_dir: Path) -> None:
-    """Record an approval in the school file and freeze what was approved."""
+def approve(school: Path, policy_id: str | None, when: str | None, by: str, summary: str, library_dir: Path) -> None:
+    """Record an approval in the school file and freeze what was approved (each of its policies by default)."""
     from generator.library import load_library
     from generator.review.approve import approve as record
+    from generator.school import load_school
 
-    result = record(load_library(library_dir), school, policy_id, _parse_date(when, "--date"), by, summary)
-    click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
-               f"by {result.by}; next review {result.next_review}")
-    click.echo(f"recorded in {school}; snapshot {result.snapshot}")
+    library = load_library(library_dir)
+    for pid in _policy_ids(library, load_school(school), policy_id):
+        result = record(library, school, pid, _parse_date(when, "--date"), by, summary)
+        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
+                   f"by {result.by}; next review {result.next_review}")
+        click.echo(f"recorded in {school}; snapshot {result.snapshot}")
 
 
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--redline", type=click.Path(path_type=Path),
               help="Also write a comparison for governors: FILE.pdf (needs LibreOffice) or FILE.docx (tracked changes).")
 @click.option("--from", "since", metavar="N", help="Redline from approved version N (default: the last approved).")
@@ -202,7 +227,7 @@ def approve(school: Path, policy_id: str, when: str | None, by: str, summary: st
 @click.option("--today", metavar="YYYY-MM-DD", help="Date of the redline's changes (default: today).")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="House-style template.")
 @library_option
-def changes(school: Path, policy_id: str, redline: Path | None, since: str | None, until: str | None,
+def changes(school: Path, policy_id: str | None, redline: Path | None, since: str | None, until: str | None,
             today: str | None, template: Path | None, library_dir: Path) -> None:
     """Show what changed since the governors last approved the policy."""
     if redline is not None and redline.suffix.lower() not in (".pdf", ".docx"):
@@ -212,9 +237,24 @@ def changes(school: Path, policy_id: str, redline: Path | None, since: str | Non
     from generator.library import load_library
     from generator.review.report import describe_changes
 
+    from generator.school import load_school
+
     library = load_library(library_dir)
+    pids = _policy_ids(library, load_school(school), policy_id)
+    if redline is not None and len(pids) > 1:
+        raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): "
+                               "name the one to redline with --policy")
     if since is None and until is None:
-        click.echo(describe_changes(library, school, policy_id), nl=False)
+        school_file = load_school(school)
+
+        def report(pid: str) -> str:
+            approvals = school_file.school.policies[pid].governance.approvals
+            if policy_id is None and not approvals:  # among all the school's policies: say so, and go on
+                return f"{library.policies[pid].spec.title}: not approved yet, so there is nothing to compare.\n"
+            return describe_changes(library, school, pid)
+
+        click.echo("\n".join(report(pid) for pid in pids), nl=False)
+    policy_id = pids[0]
     if redline is not None:
         from generator.review.redline import build_redline, write_redline
 

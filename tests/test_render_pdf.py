@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from generator.batch import run_build
 from generator.render.pdf import Worker, find_libreoffice
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, LIBRARY_DIR, PROJECT, ROOT, SCHOOLS_DIR
 
 DOT_LEADER = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
 
@@ -43,7 +43,7 @@ def built(tmp_path_factory):
     before = soffice_pids()
     done = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--all", "--out", str(out), "--jobs", "2"],
-        cwd=ROOT, capture_output=True, text=True)
+        cwd=PROJECT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert soffice_pids() - before == set(), "a LibreOffice process outlived the command"
     return out, done.stdout
@@ -208,7 +208,7 @@ def test_killing_workers_mid_batch_still_yields_every_document(tmp_path: Path, m
 
     monkeypatch.setattr(Worker, "convert", convert_and_sometimes_die)
     lines: list[str] = []
-    ok = run_build(sorted((ROOT / "schools").glob("*.yaml")), library_dir=ROOT / "clauses", out_dir=tmp_path,
+    ok = run_build(sorted((SCHOOLS_DIR).glob("*.yaml")), library_dir=LIBRARY_DIR, out_dir=tmp_path,
                    template=None, formats={"docx", "pdf"}, jobs=2, policy_id=None,
                    echo=lambda msg="", err=False: lines.append(msg))
     assert ok, lines
@@ -220,7 +220,7 @@ def test_killing_workers_mid_batch_still_yields_every_document(tmp_path: Path, m
 
 def test_without_libreoffice_docx_is_still_written(tmp_path: Path):
     lines: list[tuple[str, bool]] = []
-    ok = run_build([ROOT / "schools" / "bradley-primary.yaml"], library_dir=ROOT / "clauses", out_dir=tmp_path,
+    ok = run_build([SCHOOLS_DIR / "bradley-primary.yaml"], library_dir=LIBRARY_DIR, out_dir=tmp_path,
                    template=None, formats=set(), jobs=1, policy_id=None,
                    echo=lambda msg="", err=False: lines.append((msg, err)), office=None)
     assert ok
@@ -229,7 +229,7 @@ def test_without_libreoffice_docx_is_still_written(tmp_path: Path):
     hints = [msg for msg, err in lines if err and "LibreOffice was not found" in msg]
     assert len(hints) == 1 and "make setup" in hints[0]
     # asking for PDF explicitly without LibreOffice fails, after writing the DOCX
-    assert not run_build([ROOT / "schools" / "bradley-primary.yaml"], library_dir=ROOT / "clauses",
+    assert not run_build([SCHOOLS_DIR / "bradley-primary.yaml"], library_dir=LIBRARY_DIR,
                          out_dir=tmp_path, template=None, formats={"pdf"}, jobs=1, policy_id=None,
                          echo=lambda msg="", err=False: None, office=None)
 
@@ -281,7 +281,7 @@ def test_the_school_font_is_the_one_in_the_pdf(built):
 def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
     before = soffice_pids()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--all", "--out", str(tmp_path)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not soffice_pids() - before and time.monotonic() < deadline:
         time.sleep(0.1)
