@@ -32,6 +32,7 @@ from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
 from generator.render.office import INSTALL_HINT, LibreOffice
 from generator.render.pool import WorkerPool, start_pool
+from generator.targets import check_policy_id
 
 Echo = Callable[..., None]
 
@@ -47,6 +48,7 @@ class BuildReport:
     restarts: int = 0  # after LibreOffice crashed or hung; routine recycling is not counted
     skipped: int = 0
     good_schools: int = 0
+    bad_schools: int = 0  # refused by the checks: none of their documents was planned
     drafts: list[tuple[str, str]] = field(default_factory=list)  # built documents not yet approved
     noted: Callable[[Outcome], None] | None = None
 
@@ -99,6 +101,8 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     incremental: Incremental | None = None
     try:
         library = load_library(library_dir)
+        if policy_id is not None:
+            check_policy_id(library, policy_id)  # a typo is a usage error with a "did you mean", not "no school"
         template = template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
@@ -157,6 +161,7 @@ def _plan(library: Library, paths: list[Path], policy_id: str | None, incrementa
         good, problems = incremental.check(library, [path], resolver)
         _report_problems(problems, report.failures, echo)
         report.good_schools += len(good)
+        report.bad_schools += 1 - len(good)
         for job in jobs_for(good, policy_id):
             if not incremental.current(library, job):
                 report.planned += 1
@@ -295,6 +300,8 @@ def _summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
              if report.restarts else "")
     if report.skipped:
         extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
+    if report.bad_schools:  # their documents were never planned: say so, or "built 7 of 7" hides a school
+        extra += f"; {report.bad_schools} school(s) not built because of input errors"
     echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
     if report.failures:
         echo(f"{len(report.failures)} failed:", err=True)

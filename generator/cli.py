@@ -139,9 +139,14 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
             started[1].stop()
         raise
 
-    ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force, cluster=cluster,
-                   resolver=approved_policy if approved else resolve_as_built)
+    from generator.targets import UnknownPolicy
+
+    try:
+        ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
+                       jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force,
+                       cluster=cluster, resolver=approved_policy if approved else resolve_as_built)
+    except UnknownPolicy as exc:
+        raise click.BadParameter(str(exc), param_hint="--policy") from None
     if not ok:
         raise SystemExit(1)
 

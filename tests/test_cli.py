@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,24 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert proc.returncode == 0
     assert "building" in output and "10/10" in output
     assert "ok      bradley-primary" not in output  # one line per school only when not a terminal
+
+
+def test_build_policy_typo_is_a_usage_error_with_a_suggestion(tmp_path: Path):
+    done = policygen("build", "--all", "--policy", "socal-media", "--format", "docx", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "no policy 'socal-media' in the library (did you mean 'social-media'?)" in done.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_build_summary_counts_the_schools_refused_by_the_checks(tmp_path: Path):
+    schools = tmp_path / "schools"
+    shutil.copytree(PROJECT / "schools", schools)
+    school = schools / "bradley-primary.yaml"
+    text = school.read_text()
+    chair = next(line for line in text.splitlines(keepends=True) if line.strip().startswith("chair"))
+    school.write_text(text.replace(chair, ""))
+    done = policygen("build", "--all", "--schools-dir", str(schools), "--format", "docx", "--out", str(tmp_path / "o"))
+    assert done.returncode == 1
+    summary = next(line for line in done.stdout.splitlines() if line.startswith("built "))
+    assert summary.endswith("; 1 school(s) not built because of input errors"), summary
+    assert "  bradley-primary: 2 input error(s), listed above" in done.stderr
