@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import click
 
@@ -34,13 +34,29 @@ Echo = Callable[..., None]
 
 @dataclass
 class BuildReport:
-    """What a batch did: outcomes, failures and time taken."""
+    """What a batch did: counts, failures and time taken (no document is kept once it is written)."""
 
-    outcomes: list[Outcome] = field(default_factory=list)
+    built: int = 0
+    planned: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     restarts: int = 0
     skipped: int = 0
+    good_schools: int = 0
+    drafts: list[tuple[str, str]] = field(default_factory=list)  # built documents not yet approved
+    noted: Callable[[Outcome], None] | None = None
+
+    def note(self, outcome: Outcome) -> None:
+        """Count a finished document (and hand it to ``noted``: the manifest)."""
+        if outcome.ok:
+            self.built += 1
+            policy = outcome.job.policy
+            if policy is not None and policy.status.draft:
+                self.drafts.append((outcome.job.name, policy.status.label))
+        else:
+            self.failures.append((outcome.job.name, outcome.error or "failed"))
+        if self.noted is not None:
+            self.noted(outcome)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +67,7 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
               formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
               office: LibreOffice | None | bool = True,
               started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False,
-              resolver: Resolver = resolve_as_built) -> bool:
+              cluster: str | None = None, resolver: Resolver = resolve_as_built) -> bool:
     """Build every policy of the schools at ``paths``; return True when all succeeded.
 
     ``office=True`` looks LibreOffice up; None means "not available".
@@ -60,12 +76,19 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     inputs are unchanged since they were written into ``out_dir`` are skipped
     (:mod:`generator.incremental`), unless ``force``. ``resolver`` gives
     each policy (by default as it prints today, marked draft or approved).
+    With ``cluster`` (a Dask scheduler's address) the documents are built on
+    its workers instead.
     """
     begun = time.monotonic()
-    office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
-    missing_office = office is None and ("pdf" in formats or not formats)
+    client = None
+    if cluster:
+        from generator.cluster.client import cluster_office, connect
+
+        office, pool, client = None, None, connect(cluster)
+    else:
+        office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
+    missing_office = office is None and ("pdf" in formats or not formats) and client is None
     report = BuildReport()
-    todo: list[Job] = []
     incremental: Incremental | None = None
     try:
         library = load_library(library_dir)
@@ -73,44 +96,68 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         open_template(template)  # a broken template is one clear error, before any school
         if missing_office:
             echo(INSTALL_HINT, err=True)
+        made = {"docx", "pdf"} if pool or (client and formats != {"docx"}) else {"docx"}
         # what was last approved (build --approved) is another kind of build: its own build context
-        kinds = ({"docx", "pdf"} if pool else {"docx"}) | (set() if resolver is resolve_as_built else {"approved"})
-        incremental = Incremental(out_dir, library_dir, template, kinds,
-                                  office.soffice if office else None, force=force, policy_id=policy_id)
+        kinds = made | (set() if resolver is resolve_as_built else {"approved"})
+        incremental = Incremental(out_dir, library_dir, template, kinds, office.soffice if office else None,
+                                  force=force, policy_id=policy_id,
+                                  office_digest=cluster_office(client) if client and "pdf" in made else None)
+        report.noted = incremental.note
         paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
-        paths = [path for path in paths if not incremental.unchanged(path)]
-        good, problems = incremental.check(library, paths, resolver)
-        problems = repeated + problems
-        _report_problems(problems, report.failures, echo)
-        todo = [job for job in jobs_for(good, policy_id) if not incremental.current(library, job)]
-        if policy_id and good and not todo and not incremental.skipped:
-            echo(f"no school given has the {policy_id!r} policy", err=True)
-            return False
-        if pool:
+        _report_problems(repeated, report.failures, echo)
+        todo = _plan(library, paths, policy_id, incremental, report, echo, resolver)
+        if client:
+            _build_on_cluster(client, todo, out_dir, template, "pdf" in made, echo, report)
+        elif pool:
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
             _build_docx_only(library, todo, out_dir, template, echo, report)
     finally:
         if pool:
             report.restarts = pool.stop()
+        if client:
+            client.close()
         if incremental is not None:  # also when interrupted: what was finished is kept
-            incremental.record(report.outcomes)
-            incremental.save()
+            warning = incremental.finish()
+            if warning:
+                echo(warning, err=True)
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
-    _summarise(report, len(todo), out_dir, echo)
-    failed = {name for name, _ in report.failures}
-    _report_drafts([job for job in todo if job.name not in failed], echo)
+    if policy_id and report.good_schools and not report.planned and not report.skipped:
+        echo(f"no school given has the {policy_id!r} policy", err=True)
+        return False
+    _summarise(report, out_dir, echo)
+    _report_drafts(report, echo)
     return report.ok and not ("pdf" in formats and missing_office)
 
 
-def _report_drafts(todo: list[Job], echo: Echo) -> None:
+def _plan(library: Library, paths: list[Path], policy_id: str | None, incremental: Incremental,
+          report: BuildReport, echo: Echo, resolver: Resolver) -> Iterator[Job]:
+    """Yield the documents to build, one school at a time: skip, check, resolve, report problems as found.
+
+    The builders draw from this as they go, so the first document is written
+    while later schools are still unread, and memory does not grow with the batch.
+    """
+    for path in paths:
+        if incremental.unchanged(path):
+            continue
+        good, problems = incremental.check(library, [path], resolver)
+        _report_problems(problems, report.failures, echo)
+        report.good_schools += len(good)
+        for job in jobs_for(good, policy_id):
+            if not incremental.current(library, job):
+                report.planned += 1
+                yield job
+
+
+
+def _report_drafts(report: BuildReport, echo: Echo) -> None:
     """Say which documents print wording the governors have not approved."""
-    drafts = [job for job in todo if job.policy is not None and job.policy.status.draft]
-    if drafts:
-        echo(f"{len(drafts)} of {len(todo)} document(s) built are drafts, marked as such (not yet approved):")
-        for job in drafts:
-            echo(f"  {job.name}: {job.policy.status.label}")
+    if report.drafts:
+        echo(f"{len(report.drafts)} of {report.built} document(s) built are drafts, marked as such "
+             "(not yet approved):")
+        for name, label in report.drafts:
+            echo(f"  {name}: {label}")
 
 
 def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
@@ -130,24 +177,35 @@ def _line(outcome: Outcome) -> str:
     return f"FAILED  {outcome.job.name}: {(outcome.error or '').splitlines()[0]}"
 
 
-def _build_docx_only(library: Library, todo: list[Job], out_dir: Path, template: Path, echo: Echo,
+def _build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, echo: Echo,
                      report: BuildReport) -> None:
-    with _Progress(len(todo), echo) as progress:
+    with _Progress(echo, report) as progress:
         for job in todo:
             outcome = build_job(library, job, out_dir, template)
-            report.outcomes.append(outcome)
+            report.note(outcome)
             progress.done(_line(outcome))
-    report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 
-def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: Path, pool: WorkerPool,
+def _build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, template: Path, pdf: bool, echo: Echo,
+                      report: BuildReport) -> None:
+    from generator.cluster.client import build_on_cluster
+
+    with _Progress(echo, report) as progress:
+        def record(outcome: Outcome) -> None:
+            report.note(outcome)
+            progress.done(_line(outcome))
+
+        build_on_cluster(client, todo, out_dir, template, pdf, record)
+
+
+def _build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, pool: WorkerPool,
                     echo: Echo, report: BuildReport) -> None:
     rendered: queue.Queue[tuple[Job, bytes] | None] = queue.Queue(maxsize=2 * len(pool.workers))
     lock = threading.Lock()
 
     def record(outcome: Outcome) -> None:
         with lock:
-            report.outcomes.append(outcome)
+            report.note(outcome)
             progress.done(_line(outcome))
 
     def serve(worker: Worker) -> None:
@@ -159,9 +217,9 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
                 outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
             record(outcome)
 
-    with _Progress(len(todo), echo) as progress:
+    with _Progress(echo, report) as progress:
         pool.ready()
-        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers[:max(1, len(todo))]]
+        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers]
         for thread in threads:
             thread.start()
         interrupted = True
@@ -182,7 +240,6 @@ def _build_with_pdf(library: Library, todo: list[Job], out_dir: Path, template: 
                 _put(rendered, None, threads)
             for thread in threads:
                 thread.join(timeout=120)
-    report.failures.extend((o.job.name, o.error or "failed") for o in report.outcomes if not o.ok)
 
 
 def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -> bool:
@@ -204,8 +261,8 @@ def _drain(rendered: queue.Queue) -> None:
             return
 
 
-def _summarise(report: BuildReport, planned: int, out_dir: Path, echo: Echo) -> None:
-    built = sum(1 for o in report.outcomes if o.ok)
+def _summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
+    built, planned = report.built, report.planned
     extra = f"; LibreOffice restarted {report.restarts} time(s)" if report.restarts else ""
     if report.skipped:
         extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
@@ -218,18 +275,20 @@ def _summarise(report: BuildReport, planned: int, out_dir: Path, echo: Echo) -> 
 
 
 class _Progress:
-    """A progress bar on a terminal; one line per finished document elsewhere."""
+    """A progress bar on a terminal; one line per finished document elsewhere.
 
-    def __init__(self, total: int, echo: Echo):
-        self.total = total
+    The batch is streamed, so its size grows as schools are checked: the
+    bar's length is the number of documents planned so far.
+    """
+
+    def __init__(self, echo: Echo, report: BuildReport):
         self.echo = echo
-        self.tty = sys.stderr.isatty() and total > 1
+        self.report = report
         self.bar = None
 
     def __enter__(self) -> "_Progress":
-        if self.tty:
-            self.bar = click.progressbar(length=self.total, label="building", file=sys.stderr,
-                                         show_pos=True, show_eta=True)
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=1, label="building", file=sys.stderr, show_pos=True, show_eta=True)
             self.bar.__enter__()
         return self
 
@@ -237,6 +296,7 @@ class _Progress:
         if self.bar is not None:
             if line.startswith("FAILED"):
                 self.echo("\n" + line, err=True)
+            self.bar.length = max(self.report.planned, self.bar.pos + 1)
             self.bar.update(1)
         else:
             self.echo(line)

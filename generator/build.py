@@ -87,6 +87,23 @@ def write_docx(out_dir: Path, job: Job, data: bytes) -> Path:
     return docx
 
 
+def write_files(out_dir: Path, job: Job, docx_data: bytes, pdf_data: bytes | None = None) -> list[Path]:
+    """Write a job's finished DOCX (and PDF) and move them into place together; return their paths."""
+    docx, pdf = target_paths(out_dir, job)
+    if pdf_data is None:
+        write_atomic(docx, docx_data)
+        return [docx]
+    tmp_docx, tmp_pdf = temp_path_for(docx), temp_path_for(pdf)
+    try:
+        tmp_docx.write_bytes(docx_data)
+        tmp_pdf.write_bytes(pdf_data)
+        commit([(tmp_docx, docx), (tmp_pdf, pdf)])
+    finally:
+        tmp_docx.unlink(missing_ok=True)
+        tmp_pdf.unlink(missing_ok=True)
+    return [docx, pdf]
+
+
 def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converter) -> list[Path]:
     """Convert a job's DOCX with ``converter`` and move both files into place together.
 

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from generator.errors import InputError, Problem
 from generator.library import Library
@@ -148,15 +148,27 @@ def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolv
     """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
     good: list[CheckedSchool] = []
     paths, problems = split_repeated_ids(paths)
+    for _, checked, found in check_each(library, paths, resolver):
+        problems.extend(found)
+        if checked is not None:
+            good.append(checked)
+    return good, problems
+
+
+def check_each(library: Library, paths: list[Path], resolver: Resolver = resolve
+               ) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
+    """Load and check each school file in turn (resolving with ``resolver``): yield it, checked or None,
+    with its problems.
+
+    Two files with one school id are refused beforehand, by :func:`split_repeated_ids`.
+    """
     for path in paths:
         try:
             school_file = load_school(path)
         except InputError as exc:
-            problems.extend(exc.problems)
+            yield path, None, list(exc.problems)
             continue
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved, resolver)
-        problems.extend(found)
-        if not any(p.severity == "error" for p in found):
-            good.append(CheckedSchool(school_file, resolved))
-    return good, problems
+        ok = not any(p.severity == "error" for p in found)
+        yield path, CheckedSchool(school_file, resolved) if ok else None, found

@@ -102,11 +102,13 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
 @click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
 @click.option("--approved", is_flag=True,
               help="Rebuild exactly what was last approved, from its snapshot (not today's wording).")
+@click.option("--cluster", metavar="tcp://HOST:8786", default=None,
+              help="Build on the Dask cluster whose scheduler is here (docs/scaling.md).")
 @library_option
 @schools_option
 def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats: tuple[str, ...], out_dir: Path,
-          template: Path | None, jobs: int | None, force: bool, approved: bool, library_dir: Path,
-          schools_dir: Path) -> None:
+          template: Path | None, jobs: int | None, force: bool, approved: bool, cluster: str | None,
+          library_dir: Path, schools_dir: Path) -> None:
     """Build the policies of the given schools (or --all) into OUT/<school-id>/.
 
     A policy whose wording or choices differ from its last approval is built
@@ -124,7 +126,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
     from generator.render.pdf import start_pool
 
-    started = start_pool(len(paths), set(formats), jobs)
+    started = start_pool(len(paths), set(formats), jobs) if not cluster else (None, None)
     try:
         from generator.batch import run_build
         from generator.review.history import approved_policy, resolve_as_built
@@ -134,10 +136,22 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
         raise
 
     ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force,
+                   jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force, cluster=cluster,
                    resolver=approved_policy if approved else resolve_as_built)
     if not ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("scheduler", metavar="tcp://HOST:8786")
+@click.option("--name", default=None, help="The worker's name on the dashboard (default: its address).")
+@click.option("--nthreads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Documents at once; each worker has one LibreOffice, so more threads only overlap rendering.")
+def worker(scheduler: str, name: str | None, nthreads: int) -> None:
+    """Run a Dask worker for `build --cluster`, with one warm LibreOffice (docs/scaling.md)."""
+    from generator.cluster.serve import serve_worker
+
+    serve_worker(scheduler, name=name, nthreads=nthreads)
 
 
 @cli.command()

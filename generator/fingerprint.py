@@ -116,14 +116,15 @@ class BuildContext:
         return digest(json.dumps(self.__dict__, sort_keys=True))
 
 
-def build_context(library_dir: Path, template: Path, formats: set[str], soffice: str | None) -> BuildContext:
-    """Return the shared inputs of a build writing ``formats`` (PDF through ``soffice``)."""
+def build_context(library_dir: Path, template: Path, formats: set[str], soffice: str | None,
+                  office: str | None = None) -> BuildContext:
+    """Return the shared inputs of a build writing ``formats`` (PDF through ``soffice``, or ``office``'s digest)."""
     pdf = "pdf" in formats
     return BuildContext(
         library=tree_digest(library_dir),
         template=file_digest(template),
         fonts=fonts_digest() if pdf else "",
-        office=office_digest(soffice) if pdf and soffice else "",
+        office=office if office is not None else office_digest(soffice) if pdf and soffice else "",
         policygen=policygen_digest(),
         formats=tuple(sorted(formats)),
         epoch=os.environ.get("SOURCE_DATE_EPOCH", "").strip(),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.manifest import MANIFEST_NAME
+
 from generator.cli import main
 
 from bad_input_cases import LIBRARY_CASES, SCHOOL_CASES
