@@ -29,6 +29,7 @@ demo: setup
 	$(BIN)/policygen build --all
 
 test: setup
+	$(BIN)/policygen check --all
 	$(BIN)/pytest
 
 bench: setup

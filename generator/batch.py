@@ -4,8 +4,11 @@ DOCX are rendered in this process; PDFs come from a pool of warm LibreOffice
 workers (``--jobs``, one thread each). The workers start first, while the
 library and schools are read; then this thread renders DOCX ahead into a
 short queue, so a worker that finishes a PDF finds the next DOCX waiting
-instead of idling while Python renders it. A school that fails does not stop
-the others; the summary lists every failure with its reason.
+instead of idling while Python renders it. A school that fails, for any
+reason, does not stop the others; the summary lists every failure with its
+reason. A signal (:class:`Interrupted`) kills the workers at once, keeps the
+documents already finished, and leaves the count in the exception for the
+CLI's one-line message.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ import click
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import Resolver, split_repeated_ids
 from generator.review.history import resolve_as_built
-from generator.errors import PolicygenError, Problem
+from generator.errors import Interrupted, PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
-from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, start_pool
+from generator.render.office import INSTALL_HINT, LibreOffice
+from generator.render.pool import WorkerPool, start_pool
 
 Echo = Callable[..., None]
 
@@ -40,7 +44,7 @@ class BuildReport:
     planned: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
-    restarts: int = 0
+    restarts: int = 0  # after LibreOffice crashed or hung; routine recycling is not counted
     skipped: int = 0
     good_schools: int = 0
     drafts: list[tuple[str, str]] = field(default_factory=list)  # built documents not yet approved
@@ -78,6 +82,9 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     each policy (by default as it prints today, marked draft or approved).
     With ``cluster`` (a Dask scheduler's address) the documents are built on
     its workers instead.
+
+    Raises:
+        Interrupted: a signal stopped the build; its ``summary`` says how far it got.
     """
     begun = time.monotonic()
     client = None
@@ -112,9 +119,15 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
             _build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
             _build_docx_only(library, todo, out_dir, template, echo, report)
+    except Interrupted as stop:
+        if pool:
+            pool.abort()
+        stop.summary = f"{report.built} policies were built"  # streamed: the total is not known yet
+        raise
     finally:
         if pool:
-            report.restarts = pool.stop()
+            pool.stop()
+            report.restarts = pool.restarts
         if client:
             client.close()
         if incremental is not None:  # also when interrupted: what was finished is kept
@@ -170,6 +183,15 @@ def _report_problems(problems: list[Problem], failures: list[tuple[str, str]], e
         failures.append((path.stem, f"{len(found)} input error(s), listed above"))
 
 
+def _failed(job: Job, exc: Exception) -> Outcome:
+    """Return the outcome of a job that raised ``exc``: policygen's own message, or what went wrong."""
+    if isinstance(exc, PolicygenError):
+        return Outcome(job, error=str(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        return Outcome(job, error=f"could not write {exc.filename or 'its files'}: {exc.strerror}")
+    return Outcome(job, error=f"unexpected {type(exc).__name__}: {exc} (please report it; run with --debug)")
+
+
 def _line(outcome: Outcome) -> str:
     if outcome.ok:
         names = ", ".join(p.suffix.lstrip(".") for p in outcome.files)
@@ -181,7 +203,10 @@ def _build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, templ
                      report: BuildReport) -> None:
     with _Progress(echo, report) as progress:
         for job in todo:
-            outcome = build_job(library, job, out_dir, template)
+            try:
+                outcome = build_job(library, job, out_dir, template)
+            except Exception as exc:  # one school's failure never stops the batch
+                outcome = _failed(job, exc)
             report.note(outcome)
             progress.done(_line(outcome))
 
@@ -208,18 +233,20 @@ def _build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templa
             report.note(outcome)
             progress.done(_line(outcome))
 
-    def serve(worker: Worker) -> None:
+    def serve() -> None:
         while (item := rendered.get()) is not None:
             job, data = item
             try:
-                outcome = write_job(out_dir, job, data, worker)
-            except Exception as exc:  # never lose the rest of the batch
-                outcome = Outcome(job, error=f"unexpected {type(exc).__name__}: {exc}")
+                outcome = write_job(out_dir, job, data, pool)
+            except Exception as exc:  # one school's failure never stops the batch
+                outcome = _failed(job, exc)
+            if not outcome.ok and pool.aborted:
+                continue  # the build was interrupted; this document is discarded, not failed
             record(outcome)
 
     with _Progress(echo, report) as progress:
         pool.ready()
-        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in pool.workers]
+        threads = [threading.Thread(target=serve, daemon=True) for _ in range(pool.size)]
         for thread in threads:
             thread.start()
         interrupted = True
@@ -227,15 +254,16 @@ def _build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templa
             for job in todo:
                 try:
                     data = render_job(library, job, template)
-                except PolicygenError as exc:
-                    record(Outcome(job, error=str(exc)))
+                except Exception as exc:  # one school's failure never stops the batch
+                    record(_failed(job, exc))
                     continue
                 if not _put(rendered, (job, data), threads):
                     record(Outcome(job, error="no LibreOffice worker was left to convert it"))
             interrupted = False
         finally:
-            if interrupted:  # Ctrl-C or SIGTERM: drop what is queued, let the workers finish what they hold
+            if interrupted:  # a signal: drop what is queued, and stop what the workers hold
                 _drain(rendered)
+                pool.abort()
             for _ in threads:
                 _put(rendered, None, threads)
             for thread in threads:
@@ -263,7 +291,8 @@ def _drain(rendered: queue.Queue) -> None:
 
 def _summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
     built, planned = report.built, report.planned
-    extra = f"; LibreOffice restarted {report.restarts} time(s)" if report.restarts else ""
+    extra = (f"; LibreOffice crashed or hung and was restarted {report.restarts} time(s)"
+             if report.restarts else "")
     if report.skipped:
         extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
     echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")

@@ -19,6 +19,8 @@ from generator.model import Policy
 from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
+from generator.render.processes import guarded
+from generator.render.worker import Conversion
 from generator.resolve import resolve
 from generator.school import SchoolFile
 
@@ -26,8 +28,8 @@ from generator.school import SchoolFile
 class Converter(Protocol):
     """Something that lays out a DOCX, exports it as PDF and reports its contents page."""
 
-    def convert(self, docx: Path, pdf: Path) -> list[tuple[str, str]]:
-        """Write ``pdf`` from ``docx``; return the (title, page) lines of its table of contents."""
+    def convert(self, docx: bytes) -> Conversion:
+        """Return the PDF of ``docx`` and the (title, page) lines of its table of contents."""
 
 
 @dataclass(frozen=True)
@@ -107,21 +109,27 @@ def write_files(out_dir: Path, job: Job, docx_data: bytes, pdf_data: bytes | Non
 def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converter) -> list[Path]:
     """Convert a job's DOCX with ``converter`` and move both files into place together.
 
+    LibreOffice works in its own folder; the temporary files in ``out_dir``
+    exist only while the finished DOCX and PDF are written and renamed.
+
     Raises:
         ConverterError: LibreOffice failed; nothing is replaced.
     """
     docx, pdf = target_paths(out_dir, job)
+    converted = converter.convert(data)
+    filled = fill_toc(data, converted.toc)
+    when = docx_date(data)
+    # the PDF carries the DOCX's date, not the time LibreOffice ran
+    pdf_bytes = pin_pdf(converted.pdf, when) if when is not None else converted.pdf
     tmp_docx = temp_path_for(docx)
     tmp_pdf = tmp_docx
     try:
         tmp_pdf = temp_path_for(pdf)
-        write_file(tmp_docx, data, docx)
-        toc = converter.convert(tmp_docx, tmp_pdf)
-        when = docx_date(data)
-        if when is not None:  # the PDF carries the DOCX's date, not the time LibreOffice ran
-            write_file(tmp_pdf, pin_pdf(tmp_pdf.read_bytes(), when), pdf)
-        write_file(tmp_docx, fill_toc(data, toc), docx)
-        commit([(tmp_docx, docx), (tmp_pdf, pdf)])
+        # should policygen be killed here, its LibreOffice guardian removes both
+        with guarded(tmp_docx), guarded(tmp_pdf):
+            write_file(tmp_docx, filled, docx)
+            write_file(tmp_pdf, pdf_bytes, pdf)
+            commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     finally:
         tmp_docx.unlink(missing_ok=True)
         tmp_pdf.unlink(missing_ok=True)

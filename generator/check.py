@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
+from generator.context import placeholders
 from generator.errors import InputError, Problem
 from generator.library import Library
 from generator.logo import logo_problem
@@ -69,15 +70,31 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
             continue
         if resolved is not None:
             resolved[policy_id] = policy_model
-        printed = {c.id for _, c in policy_model.clauses()}
-        if "related-policies" in printed and not policy.related_policies:
-            problems.append(src.problem(("policies", policy_id), "the related-policies clause is on but "
-                                        "'related_policies' is empty: list them, or set related-policies: off",
-                                        key=True))
-        if "further-information" in printed and not policy.contacts:
-            problems.append(src.problem(("policies", policy_id), "the further-information clause is on but "
-                                        "'contacts' is empty: list them, or set further-information: off", key=True))
+        problems.extend(_empty_list_problems(library, school_file, policy_id, policy_model))
     return _unique(problems)
+
+
+# The school's lists a clause can print, read as policy.<list> in clause text.
+SCHOOL_LISTS = ("related_policies", "contacts")
+
+
+def _empty_list_problems(library: Library, school_file: SchoolFile, policy_id: str, policy: Policy) -> list[Problem]:
+    """Return a problem for each printed clause that lists one of the school's lists while it is empty."""
+    lib = library.policies[policy_id]
+    chosen = school_file.school.policies[policy_id]
+    problems = []
+    for _, clause in policy.clauses():
+        spec = lib.clauses.get(clause.id)
+        if spec is None or clause.origin == "school":
+            continue
+        text = spec.variants[clause.variant].text if clause.variant else spec.text
+        for name in SCHOOL_LISTS:
+            if ("policy", name) in placeholders(text) and not getattr(chosen, name):
+                problems.append(school_file.source.problem(("policies", policy_id), (
+                    f"the clause '{spec.title}' ({clause.id}) lists policy.{name}, but '{name}' is empty: "
+                    f"list them under policies: {policy_id}: {name}:, or switch the clause off "
+                    f"({clause.id}: off)"), key=True))
+    return problems
 
 
 def _logo_problems(school_file: SchoolFile) -> list[Problem]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import InputError, PolicygenError
+from generator.errors import InputError, Interrupted, PolicygenError
 
 DEFAULT_LIBRARY = Path("clauses")
 DEFAULT_SCHOOLS = Path("schools")
@@ -77,6 +77,10 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
     paths = [] if library_only else _school_paths(schools, all_ or not schools, schools_dir)
     _, school_problems = check_paths(library, paths, resolve_as_built)
+    if all_:  # group files no school uses yet are checked too
+        from generator.groups import check_groups
+
+        school_problems = list(dict.fromkeys(school_problems + check_groups(schools_dir.parent / "groups")))
     problems = library.warnings + school_problems
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -156,11 +160,13 @@ def worker(scheduler: str, name: str | None, nthreads: int) -> None:
 
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @library_option
-def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
-    """Print the resolved policy: what the writers are given."""
+def dump(school: Path, policy_id: str | None, fmt: str, library_dir: Path) -> None:
+    """Print the resolved policy (each of the school's policies): what the writers are given."""
+    import json
+
     from generator.dump import dump_json, dump_text
     from generator.library import load_library
     from generator.review.history import resolve_as_built
@@ -168,31 +174,51 @@ def dump(school: Path, policy_id: str, fmt: str, library_dir: Path) -> None:
 
     library = load_library(library_dir)
     school_file = load_school(school)
-    policy = resolve_as_built(library, school_file, policy_id)
-    click.echo(dump_json(policy) if fmt == "json" else dump_text(policy), nl=False)
+    policies = [resolve_as_built(library, school_file, pid) for pid in _policy_ids(library, school_file, policy_id)]
+    if fmt == "json" and len(policies) > 1:
+        click.echo(json.dumps([json.loads(dump_json(p)) for p in policies], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(dump_json(p) if fmt == "json" else dump_text(p) for p in policies), nl=False)
+
+
+def _policy_ids(library, school_file, policy_id: str | None) -> list[str]:  # noqa: ANN001
+    """Return the policies a command acts on; a typo in --policy is a usage error with a suggestion."""
+    from generator.targets import UnknownPolicy, policy_ids
+
+    try:
+        return policy_ids(library, school_file, policy_id)
+    except UnknownPolicy as exc:
+        raise click.BadParameter(str(exc), param_hint="--policy") from None
+
+
+@cli.command()
+@click.argument("school", type=click.Path(path_type=Path))
+@click.argument("key", required=False)
+def explain(school: Path, key: str | None) -> None:
+    """Show each value of a school's data and the file and line it came from (its own, or a group's)."""
+    from generator.explain import explain as describe
+    from generator.school import load_school
+
+    click.echo(describe(load_school(school), key), nl=False)
 
 
 @cli.command()
 @click.option("--policy", "policy_id", default=None, help="Only this policy type.")
+@click.option("--text", "show_text", is_flag=True, help="Also print the wording of every clause and variant.")
 @library_option
-def clauses(policy_id: str | None, library_dir: Path) -> None:
-    """List the library's clauses, their kinds, variants and defaults."""
+def clauses(policy_id: str | None, show_text: bool, library_dir: Path) -> None:
+    """List the library's clauses: kinds, variants with their labels, defaults (and wording with --text)."""
     from generator.library import load_library
+    from generator.listing import describe_library
+    from generator.targets import UnknownPolicy, check_policy_id
 
     library = load_library(library_dir)
-    click.echo(f"clause library {library.version}")
-    for pid, lib in sorted(library.policies.items()):
-        if policy_id and pid != policy_id:
-            continue
-        click.echo(f"\n{pid}: {lib.spec.title} (review every {lib.spec.review_cycle_months} months)")
-        for clause_id, clause in lib.clauses.items():
-            line = f"  {clause_id:34} {clause.kind:8} {clause.title}"
-            if clause.kind == "choice":
-                default = "required" if clause.required else f"default “{clause.variants[clause.default].label}”"
-                line += f"  [{default}]" + "".join(f"\n  {'':34}   {vid}: {v.label}" for vid, v in clause.variants.items())
-            elif clause.kind == "optional":
-                line += f"  [{'on' if clause.default else 'off'} by default]"
-            click.echo(line)
+    if policy_id is not None:
+        try:
+            check_policy_id(library, policy_id)
+        except UnknownPolicy as exc:
+            raise click.BadParameter(str(exc), param_hint="--policy") from None
+    click.echo(describe_library(library, policy_id, show_text), nl=False)
 
 
 def _parse_date(value: str | None, name: str) -> date:
@@ -206,7 +232,7 @@ def _parse_date(value: str | None, name: str) -> date:
 
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the approval (default: today; never later).")
 @click.option("--by", default=None,
               help='The approving body (default: the one the school file names, e.g. "Full Governing Body").')
@@ -216,7 +242,7 @@ def _parse_date(value: str | None, name: str) -> date:
               help="Record today's wording as the snapshot of the latest existing approval (no new version).")
 @click.option("--undo", is_flag=True, help="Remove the last approval and its snapshot, if nothing changed since.")
 @library_option
-def approve(school: Path, policy_id: str, when: str | None, by: str | None, summary: str, force: bool,
+def approve(school: Path, policy_id: str | None, when: str | None, by: str | None, summary: str, force: bool,
             baseline: bool, undo: bool, library_dir: Path) -> None:
     """Record an approval in the school file and freeze what was approved."""
     from generator.library import load_library
@@ -226,7 +252,13 @@ def approve(school: Path, policy_id: str, when: str | None, by: str | None, summ
         raise click.UsageError("give --baseline or --undo, not both")
     if (baseline or undo) and (when or by is not None or summary):
         raise click.UsageError("--baseline and --undo take no --date, --by or --summary")
+    from generator.school import load_school
+
     library = load_library(library_dir)
+    pids = _policy_ids(library, load_school(school), policy_id)
+    if (undo or baseline) and len(pids) > 1:
+        raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): name one with --policy")
+    policy_id = pids[0]
     if undo:
         result = undo_approval(library, school, policy_id)
         click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
@@ -238,12 +270,13 @@ def approve(school: Path, policy_id: str, when: str | None, by: str | None, summ
                    f"{result.date} by {result.by}) is taken to be today's wording, clause library "
                    f"{result.library_version}; snapshot {result.snapshot}")
         return
-    result = record(library, school, policy_id, _parse_date(when, "--date"), by, summary, force=force)
-    click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
-               f"by {result.by}; next review {result.next_review}")
-    for note in result.notes:
-        click.echo(f"note: {note}")
-    click.echo(f"recorded in {school}; snapshot {result.snapshot}")
+    for pid in pids:  # every policy the school has, unless --policy names one
+        result = record(library, school, pid, _parse_date(when, "--date"), by, summary, force=force)
+        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
+                   f"by {result.by}; next review {result.next_review}")
+        for note in result.notes:
+            click.echo(f"note: {note}")
+        click.echo(f"recorded in {school}; snapshot {result.snapshot}")
 
 
 @cli.command()
@@ -251,7 +284,7 @@ def approve(school: Path, policy_id: str, when: str | None, by: str | None, summ
 @click.option("--all", "every", is_flag=True, help="List every school and policy whose wording changed since approval.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="With --all: how to list them.")
-@click.option("--policy", "policy_id", default="social-media", show_default=True)
+@click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--redline", type=click.Path(path_type=Path),
               help="Also write a comparison for governors: FILE.pdf (needs LibreOffice) or FILE.docx (tracked changes).")
 @click.option("--from", "since", metavar="N", help="Redline from approved version N (default: the last approved).")
@@ -260,13 +293,14 @@ def approve(school: Path, policy_id: str, when: str | None, by: str | None, summ
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="House-style template.")
 @library_option
 @schools_option
-def changes(school: Path | None, every: bool, fmt: str, policy_id: str, redline: Path | None, since: str | None,
-            until: str | None, today: str | None, template: Path | None, library_dir: Path,
+def changes(school: Path | None, every: bool, fmt: str, policy_id: str | None, redline: Path | None,
+            since: str | None, until: str | None, today: str | None, template: Path | None, library_dir: Path,
             schools_dir: Path) -> None:
     """Show what changed since the governors last approved the policy (--all: for every school)."""
     if every:
-        if school is not None or redline is not None or since or until:
-            raise click.UsageError("--all lists every school; give no SCHOOL, --redline, --from or --to")
+        if school is not None or redline is not None or since or until or policy_id:
+            raise click.UsageError("--all lists every school and policy; give no SCHOOL, --policy, --redline, "
+                                   "--from or --to")
         _changes_everywhere(fmt, library_dir, schools_dir)
         return
     if school is None:
@@ -278,9 +312,24 @@ def changes(school: Path | None, every: bool, fmt: str, policy_id: str, redline:
     from generator.library import load_library
     from generator.review.report import describe_changes
 
+    from generator.school import load_school
+
     library = load_library(library_dir)
+    pids = _policy_ids(library, load_school(school), policy_id)
+    if redline is not None and len(pids) > 1:
+        raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): "
+                               "name the one to redline with --policy")
     if since is None and until is None:
-        click.echo(describe_changes(library, school, policy_id), nl=False)
+        school_file = load_school(school)
+
+        def report(pid: str) -> str:
+            approvals = school_file.school.policies[pid].governance.approvals
+            if policy_id is None and not approvals:  # among all the school's policies: say so, and go on
+                return f"{library.policies[pid].spec.title}: not approved yet, so there is nothing to compare.\n"
+            return describe_changes(library, school, pid)
+
+        click.echo("\n".join(report(pid) for pid in pids), nl=False)
+    policy_id = pids[0]
     if redline is not None:
         from generator.review.redline import build_redline, write_redline
 
@@ -365,13 +414,20 @@ def _register_web() -> None:
 _register_web()
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwind, so LibreOffice workers are stopped on the way out
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Unwind on the first signal, so workers are stopped on the way out; ignore the ones after it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    raise Interrupted(signum)
 
 
 def main() -> None:
-    """Run the CLI; map policygen errors to exit 1 and usage errors to exit 2."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Run the CLI; map policygen errors to exit 1, usage errors to exit 2, and signals to 128 + signal."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -394,8 +450,11 @@ def main() -> None:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; finished documents were kept, unfinished ones discarded.", err=True)
-        sys.exit(130)
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        done = (f" after {stop.summary}; finished documents were kept, unfinished ones discarded"
+                if stop.summary else "")
+        click.echo(f"interrupted by {name}{done}", err=True)
+        sys.exit(128 + stop.signum)
     except SystemExit:
         raise

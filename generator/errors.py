@@ -66,5 +66,22 @@ class ConverterError(PolicygenError):
     """LibreOffice is missing, or failed to convert a document."""
 
 
+class ConversionCancelled(ConverterError):
+    """The LibreOffice workers were stopped (the build was interrupted) before the document was done."""
+
+
+class Interrupted(BaseException):
+    """A signal (Ctrl-C, SIGTERM, SIGHUP) asked policygen to stop; ``signum`` says which.
+
+    A BaseException, like KeyboardInterrupt, so that ``except Exception``
+    around one school's build never swallows it.
+    """
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        self.summary: str | None = None  # how far the work got, filled in by whoever knows
+        super().__init__(signum)
+
+
 class OutputError(PolicygenError):
     """An output path is unsafe or could not be written."""

@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from generator.context import sample_context, unknown_placeholder
 from generator.errors import InputError, Problem
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.source import Loc, Source, load_source
@@ -89,6 +90,11 @@ class ClauseSpec(Strict):
                 raise ValueError("a choice clause needs a 'default' variant or 'required: true'")
         if self.kind != "choice" and self.variants:
             raise ValueError(f"only choice clauses have 'variants' (this one is {self.kind})")
+        if self.kind == "local" and not self.text.strip() and not self.required:
+            raise ValueError("a local clause needs a default 'text' (printed when a school writes none) "
+                             "or 'required: true' (every school must write its own)")
+        if self.kind == "local" and self.text.strip() and self.required:
+            raise ValueError("a required local clause has no default: remove 'text' or 'required: true'")
         if self.kind == "optional" and not isinstance(self.default, bool):
             raise ValueError("an optional clause needs 'default: true' or 'default: false'")
         return self
@@ -134,26 +140,34 @@ class PolicySpec(Strict):
     defaults: dict[Id, str | bool] = Field(default_factory=dict)
 
 
+FORM_ROW_KINDS = ("heading", "field", "tick", "sign", "signatories")
+
+
 class FormRowSpec(Strict):
-    """One row of a form: exactly one of heading, field, tick or sign."""
+    """One row of a form: exactly one of heading, field, tick, sign or signatories.
+
+    ``signatories: approving-body`` prints one signature block per signatory
+    of the school's approving body (see generator/governance.py).
+    """
 
     heading: str | None = None
     field: str | None = None
     tick: str | None = None
     sign: str | None = None
+    signatories: Literal["approving-body"] | None = None
     statement: str = ""
     name: str = ""
 
     @model_validator(mode="after")
     def _one_kind(self) -> "FormRowSpec":
-        kinds = [k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None]
+        kinds = [k for k in FORM_ROW_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a form row has exactly one of 'heading', 'field', 'tick' or 'sign'")
+            raise ValueError("a form row has exactly one of 'heading', 'field', 'tick', 'sign' or 'signatories'")
         return self
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("heading", "field", "tick", "sign") if getattr(self, k) is not None)
+        return next(k for k in FORM_ROW_KINDS if getattr(self, k) is not None)
 
     @property
     def label(self) -> str:
@@ -183,6 +197,7 @@ class PolicyLibrary:
     source: Source
     clause_at: dict[str, tuple[Source, Loc]] = field(default_factory=dict)
     form_at: dict[str, Source] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)   # ids of clauses with errors (already reported)
 
     def locate_clause(self, clause_id: str, *rest: str | int) -> tuple[Source, Loc]:
         """Return the source and path of a clause (or a key inside it)."""
@@ -198,6 +213,7 @@ class SharedParts:
     forms: dict[str, FormSpec] = field(default_factory=dict)
     clause_at: dict[str, tuple[Source, Loc]] = field(default_factory=dict)
     form_at: dict[str, Source] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)   # ids of clauses with errors (already reported)
 
 
 SHARED_DIR = "shared"
@@ -215,16 +231,6 @@ class Library:
 
     def policy(self, policy_id: str) -> PolicyLibrary:
         return self.policies[policy_id]
-
-
-# Names a clause template may read. ``school.people.<role>`` may be any role;
-# whether a school defines it is checked per school.
-SCHOOL_FIELDS = {
-    "name", "short_name", "type", "local_authority", "trust", "hr_service",
-    "employer", "motto", "people", "governing_body", "website",
-}
-POLICY_FIELDS = {"title", "related_policies", "contacts", "review_cycle"}
-PERSON_FIELDS = {"name", "title", "email", "phone"}
 
 
 def load_library(root: Path) -> Library:
@@ -285,12 +291,16 @@ def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[
     for path in sorted((folder / "clauses").glob("*.yaml")):
         try:
             clause_source = load_source(path)
-            clause_file = validate_source(clause_source, ClauseFile)
         except InputError as exc:
             problems.extend(exc.problems)
             unread += 1
             continue
-        for i, clause in enumerate(clause_file.clauses):
+        try:
+            clauses = list(enumerate(validate_source(clause_source, ClauseFile).clauses))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            clauses = _valid_clauses(clause_source, into.broken)
+        for i, clause in clauses:
             earlier = into.clause_at.get(clause.id) or (shared.clause_at.get(clause.id) if shared else None)
             if earlier is not None:
                 first, first_loc = earlier
@@ -318,8 +328,26 @@ def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[
     return unread
 
 
+def _valid_clauses(source: Source, broken: set[str]) -> list[tuple[int, ClauseSpec]]:
+    """Return the clauses of a file that has errors which are themselves valid.
+
+    The ids of the others go in ``broken``, so that one bad key is reported
+    once, not again as an "unknown clause" wherever the clause is used.
+    """
+    items = source.data().get("clauses")
+    good = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            good.append((i, ClauseSpec.model_validate(item)))
+        except ValueError:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                broken.add(item["id"])
+    return good
+
+
 def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
     """Add to ``lib`` the shared clauses and forms its policy.yaml names."""
+    lib.broken |= shared.broken
     parts = list(lib.spec.sections) + list(lib.spec.appendices)
     named = [c for part in parts for c in part.clauses]
     named += [c for appendix in lib.spec.appendices for c in appendix.when]
@@ -329,6 +357,8 @@ def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
             lib.clause_at[clause_id] = shared.clause_at[clause_id]
     for clause_id, default in lib.spec.defaults.items():
         clause = lib.clauses.get(clause_id)
+        if clause is not None and clause.kind == "optional" and str(default).lower() in ("on", "off"):
+            default = str(default).lower() == "on"  # on/off as in school files
         valid = (clause is not None and (clause.kind == "choice" and default in clause.variants
                                          or clause.kind == "optional" and isinstance(default, bool)))
         if valid:  # an invalid one is reported by check_policy_library, at policy.yaml
@@ -375,6 +405,8 @@ def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset(), com
         seen_parts.add(part.id)
         for j, clause_id in enumerate(part.clauses):
             loc = (group, i, "clauses", j)
+            if clause_id in lib.broken:
+                continue
             if clause_id not in lib.clauses:
                 if complete:
                     problems.append(src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, set(lib.clauses) | shared)}"))
@@ -433,12 +465,14 @@ def _form_text_problems(form: FormSpec, source: Source) -> list[Problem]:
 def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any, what: str = "conditions") -> list[Problem]:
     src = lib.source
     clause = lib.clauses.get(clause_id)
+    if clause is None and clause_id in lib.broken:
+        return []
     if clause is None:
         return [src.problem(loc, f"unknown clause {clause_id!r}{suggest(clause_id, lib.clauses)}", key=True)]
     if clause.kind == "choice" and want not in clause.variants:
         return [src.problem(loc, f"{clause_id!r} has no variant {want!r}{suggest(str(want), clause.variants)}")]
-    if clause.kind == "optional" and not isinstance(want, bool):
-        return [src.problem(loc, f"{clause_id!r} is optional: the value must be true or false")]
+    if clause.kind == "optional" and not (isinstance(want, bool) or str(want).lower() in ("on", "off")):
+        return [src.problem(loc, f"{clause_id!r} is optional: the value must be on or off (found {want!r})")]
     if clause.kind in ("fixed", "local"):
         return [src.problem(loc, f"{clause_id!r} is a {clause.kind} clause; only choice and optional clauses can be {what}")]
     return []
@@ -460,7 +494,7 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
         return [at(syntax.line, syntax.message)]
     problems: list[Problem] = []
     for path, line in placeholder_paths(text):
-        message = _unknown_placeholder(path)
+        message = unknown_placeholder(path)
         if message:
             problems.append(at(line, message))
     if not problems:
@@ -478,40 +512,6 @@ def check_text(source: Source, loc: Loc, text: str) -> list[Problem]:
 
 def _is_block_scalar(source: Source, line: int, col: int) -> bool:
     return source.line(line)[col - 1 : col].strip() in ("|", ">")
-
-
-def _unknown_placeholder(path: tuple[str, ...]) -> str | None:
-    root = path[0]
-    if root == "school":
-        if len(path) > 1 and path[1] not in SCHOOL_FIELDS:
-            return f"unknown placeholder 'school.{path[1]}'{suggest(path[1], SCHOOL_FIELDS)}; school data has: {', '.join(sorted(SCHOOL_FIELDS))}"
-        if len(path) > 3 and path[1] == "people" and path[3] not in PERSON_FIELDS:
-            return f"unknown placeholder '{'.'.join(path)}': a person has {', '.join(sorted(PERSON_FIELDS))}"
-        return None
-    if root == "policy":
-        if len(path) > 1 and path[1] not in POLICY_FIELDS:
-            return f"unknown placeholder 'policy.{path[1]}'{suggest(path[1], POLICY_FIELDS)}; policy data has: {', '.join(sorted(POLICY_FIELDS))}"
-        return None
-    if root in ("loop", "range", "namespace", "dict", "true", "false", "none"):
-        return None
-    return f"unknown placeholder {root!r}{suggest(root, ['school', 'policy'])}; clause text can read 'school' and 'policy'"
-
-
-def sample_context() -> dict[str, Any]:
-    """Return a context with every school field filled, for trial renders."""
-
-    class Anything(dict):
-        def __getattr__(self, name: str) -> Any:
-            return Anything(name=name, title=name, email=name, phone=name)
-
-        def __str__(self) -> str:
-            return "sample"
-
-    school = Anything({f: "sample" for f in SCHOOL_FIELDS})
-    school["people"] = Anything()
-    policy = {"title": "sample", "related_policies": ["sample"], "contacts": [Anything(name="sample", details="sample")],
-              "review_cycle": "sample"}
-    return {"school": school, "policy": policy}
 
 
 __all__ = ["Library", "PolicyLibrary", "ClauseSpec", "FormSpec", "load_library", "escape_markdown"]

@@ -259,6 +259,8 @@ class Policy:
     subject: str = ""
     status: Status = Status()
     comparison: Comparison | None = None  # set on a redline: the tree then holds insertions and deletions
+    short_name: str = ""  # for the running header (the name when empty)
+    members: tuple[str, ...] = ()  # a federation's schools, named on the cover
 
     @property
     def body(self) -> tuple[Section, ...]:

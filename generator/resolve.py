@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.dates import format_period
+from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
+from generator.governance import PERSON_ROLES, approving_body, body_title, person, signatories
+from generator.governance import roles as governance_roles
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
@@ -21,20 +23,6 @@ from generator.templating import RenderFailure, render_text
 from generator.validate import suggest
 
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def text_context(school_file: SchoolFile, policy_id: str, title: str, review_cycle_months: int = 12) -> dict[str, Any]:
-    """Return what clause templates see: ``school`` and ``policy``."""
-    choices = school_file.school.policies.get(policy_id)
-    return {
-        "school": school_file.school,
-        "policy": {
-            "title": title,
-            "related_policies": list(choices.related_policies) if choices else [],
-            "contacts": list(choices.contacts) if choices else [],
-            "review_cycle": format_period(review_cycle_months),
-        },
-    }
 
 
 def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
@@ -75,13 +63,24 @@ def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, st
         elif clause.kind == "optional":
             result[clause_id] = _switch(value) if value is not None and _switch(value) is not None else bool(clause.default)
         elif clause.kind == "local":
-            if isinstance(value, str) and value.strip():
-                result[clause_id] = value
-            elif clause.required and value is None:
+            switch = _switch(value) if value is not None else None
+            if switch is None and isinstance(value, str) and value.strip():
+                result[clause_id] = value              # the school's own text
+            elif switch is not None and not clause.required:
+                result[clause_id] = switch             # on: the library's default text; off: left out
+            elif value is None and not clause.required:
+                result[clause_id] = True               # the library's default text
+            elif value is None or switch is not None:
                 problems.append(src.problem(
-                    base if policy_id in school.policies else ("policies",),
-                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy", key=True))
+                    base + ((clause_id,) if value is not None else ()) if policy_id in school.policies else ("policies",),
+                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy: "
+                    f"write the school's own wording under choices, e.g. {clause_id}: |", key=True))
     return result, problems
+
+
+def _condition(lib: PolicyLibrary, clause_id: str, want: Any) -> Any:
+    """Return what a ``when:`` condition asks for: a variant id, or True/False (on/off) for a switch."""
+    return _switch(want) if lib.clauses[clause_id].kind == "optional" else want
 
 
 def _switch(value: Any) -> bool | None:
@@ -99,8 +98,8 @@ def _choice_problem(clause: ClauseSpec, value: Any) -> str | None:
                     f"choose one of {', '.join(clause.variants)}")
     if clause.kind == "optional" and _switch(value) is None:
         return f"expected on or off (found {value!r})"
-    if clause.kind == "local" and not (isinstance(value, str) and value.strip()):
-        return "a local clause takes the school's own text (Markdown)"
+    if clause.kind == "local" and not (isinstance(value, str) and value.strip()) and _switch(value) is None:
+        return "a local clause takes the school's own text (Markdown), or on or off"
     return None
 
 
@@ -137,10 +136,10 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
-        if any(chosen.get(cid) != want for cid, want in appendix.when.items()):
+        if any(chosen.get(cid) != _condition(lib, cid, want) for cid, want in appendix.when.items()):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
-        form = _form(lib, appendix.form, context, problems) if appendix.form else None
+        form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
         rows = (changes or ()) if appendix.table_of_changes else None
         if not drafts and form is None and rows is None:
             continue
@@ -149,7 +148,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(appendix.id, tag, curl_quotes(appendix.title), _numbered(drafts, tag),
                                 appendix=True, form=form, changes=rows))
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))
     school = school_file.school
     return Policy(
         policy_id=policy_id,
@@ -169,6 +168,8 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections=tuple(sections),
         author=school.name,
         subject=lib.spec.subject or lib.spec.title,
+        short_name=school.display_name,
+        members=tuple(school.members),
         status=Status(draft=True, revises=governance.current.version if governance.current else None),
     )
 
@@ -190,16 +191,17 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
         if clause.kind == "choice":
             variant = str(value)
             src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
-            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems)
+            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems,
+                             f"clause '{clause.title}'")
             out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, variant, blocks))
-        elif clause.kind == "local":
+        elif clause.kind == "local" and value is not True:
             if isinstance(value, str):
                 loc = ("policies", lib.spec.id, "choices", clause_id)
                 blocks = _markdown(value, school_file.source, loc, problems)
                 out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks, origin="school"))
         elif value:
             src, loc = lib.locate_clause(clause_id, "text")
-            blocks = _blocks(clause.text, context, src, loc, school_file, problems)
+            blocks = _blocks(clause.text, context, src, loc, school_file, problems, f"clause '{clause.title}'")
             out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks))
         out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
     out.extend(_additions_after(lib, school_file, section_id, None, problems))
@@ -234,8 +236,25 @@ def _addition_problems(lib: PolicyLibrary, school_file: SchoolFile) -> list[Prob
     return problems
 
 
+def _fillable(text: str, context: dict[str, Any], school_file: SchoolFile, where: str,
+              problems: list[Problem]) -> bool:
+    """Return whether this school can fill every placeholder of ``text``; if not, say so at its file."""
+    return _fillable_paths(placeholders(text), context, school_file, where, problems)
+
+
+def _fillable_paths(paths: list[tuple[str, ...]], context: dict[str, Any], school_file: SchoolFile, where: str,
+                    problems: list[Problem]) -> bool:
+    missing = school_problems(school_file, context["policy"]["title"], paths, where)
+    for token, problem in missing:  # each missing role once, at the first text that needs it
+        if not any(token.lower() in p.message.lower() for p in problems):
+            problems.append(problem)
+    return not missing
+
+
 def _blocks(text: str, context: dict[str, Any], src: Source, loc: Loc, school_file: SchoolFile,
-            problems: list[Problem]) -> tuple[Block, ...]:
+            problems: list[Problem], where: str = "text") -> tuple[Block, ...]:
+    if not _fillable(text, context, school_file, where, problems):
+        return ()
     try:
         rendered = render_text(text, context)
     except RenderFailure as exc:
@@ -255,11 +274,15 @@ def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem],
         return ()
 
 
-def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: list[Problem]) -> Form:
+def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file: SchoolFile,
+          problems: list[Problem]) -> Form:
     form = lib.forms[form_id]
     src = lib.form_at[form_id]
+    where = f"form '{form_id}'"
 
     def plain(text: str, loc: Loc) -> str:
+        if not _fillable(text, context, school_file, where, problems):
+            return ""
         try:
             blocks = parse_markdown(render_text(text, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
@@ -268,17 +291,21 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], problems: l
         return " ".join(b.text for b in blocks if hasattr(b, "text"))
 
     intro: tuple[Block, ...] = ()
-    if form.intro:
+    if form.intro and _fillable(form.intro, context, school_file, where, problems):
         try:
             intro = parse_markdown(render_text(form.intro, context), typographic=True)
         except (RenderFailure, MarkdownProblem) as exc:
             problems.append(src.problem(("intro",), exc.message))
-    rows = tuple(
-        FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
-                plain(row.name, ("rows", i, "name")) if row.name else "")
-        for i, row in enumerate(form.rows)
-    )
-    return Form(form_id, intro, rows)
+    rows: list[FormRow] = []
+    for i, row in enumerate(form.rows):
+        if row.kind == "signatories":
+            signing = signatories(school_file.school)
+            if _fillable_paths([("role", role.key, "name") for role in signing], context, school_file, where, problems):
+                rows += [FormRow("sign", role.title, row.statement, role.name) for role in signing]
+        else:
+            rows.append(FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
+                                plain(row.name, ("rows", i, "name")) if row.name else ""))
+    return Form(form_id, intro, tuple(rows))
 
 
 def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
@@ -292,13 +319,25 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     people = school_file.school.people
     owner_role = gov.owner if gov else "headteacher"
     owner = people[owner_role] if owner_role in people else None
-    owner_text = (f"{owner.name}, {owner.title}" if owner and owner.title else owner.name if owner
+    title = (owner.title or _role_title(school_file, owner)) if owner else ""
+    owner_text = (f"{owner.name}, {title}" if owner and title else owner.name if owner
                   else owner_role.replace("_", " ").capitalize())
     return Governance(
         index_ref=gov.index_ref if gov else "",
         owner=owner_text,
-        approving_body=gov.approving_body if gov else "Full Governing Body",
+        approving_body=(gov.approving_body if gov and gov.approving_body else
+                        body_title(approving_body(school_file.school))),
         review_cycle_months=cycle,
         history=history,
     )
+
+
+def _role_title(school_file: SchoolFile, holder: object) -> str:
+    """Return the title of the role ``holder`` holds (e.g. "Principal"), or ""."""
+    roles = governance_roles(school_file.school)
+    for key in PERSON_ROLES:
+        if key in roles and person(school_file.school, key) is holder:
+            return roles[key].title
+    return ""
+
 

@@ -16,8 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from generator.dates import add_months
 from generator.errors import InputError, Problem
+from generator.groups import load_layers
 from generator.source import Source, load_source
-from generator.validate import validate_source
+from generator.validate import suggest, validate_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -93,7 +94,7 @@ class Approval(Strict):
 class Governance(Strict):
     index_ref: str = ""
     owner: Role = "headteacher"
-    approving_body: Text = "Full Governing Body"
+    approving_body: str = ""    # as printed on the cover; default: the school's approving body
     review_cycle_months: int | None = Field(default=None, gt=0, le=120, strict=True)  # strict: true is not 1
     approvals: list[Approval] = Field(default_factory=list)
 
@@ -142,25 +143,51 @@ class SchoolPolicy(Strict):
     governance: Governance = Field(default_factory=Governance)
 
 
+class RoleTitles(Strict):
+    """The titles a school gives its people roles; defaults come from its type."""
+
+    head: str = ""      # Headteacher, Principal, Head of School, Executive Headteacher
+    chair: str = ""     # Chair of Governors, Chair of Trustees
+    ceo: str = ""       # Chief Executive Officer (trusts)
+
+
 class School(Strict):
     """A school (or federation, or academy) and its policy choices."""
 
     name: Name
     short_name: str = ""
-    type: Literal["school", "federation", "academy", "multi-academy trust", "nursery"] = "school"
+    group: str = ""             # a file in groups/ whose keys this school inherits
+    members: list[Text] = Field(default_factory=list)   # a federation's schools, named on the cover
+    type: str = "community"
     local_authority: str = ""
     trust: str = ""
     hr_service: str = ""
-    governing_body: str = "the governing body"
+    governing_body: str = ""
+    employer: str = ""          # defaults from the type: see generator/governance.py
+    approving_body: str = ""
+    reviewing_body: str = ""
+    roles: RoleTitles = Field(default_factory=RoleTitles)
+    signatories: list[Literal["head", "chair", "ceo"]] = Field(default_factory=list)
     website: str = ""
     branding: Branding = Field(default_factory=Branding)
     people: dict[Role, Person] = Field(default_factory=dict)
     policies: dict[Id, SchoolPolicy] = Field(default_factory=dict)
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        from generator.governance import TYPES, normalise_type
+
+        key = normalise_type(value)
+        if key not in TYPES:
+            raise ValueError(f"unknown school type {value!r}{suggest(key, TYPES)}; "
+                             f"choose one of {', '.join(TYPES)}")
+        return key
+
     @property
-    def employer(self) -> str:
-        """Return the employer's name: the trust, else the local authority, else the school."""
-        return self.trust or self.local_authority or self.name
+    def display_name(self) -> str:
+        """Return the short name where the school gives one, else its name."""
+        return self.short_name or self.name
 
     @property
     def motto(self) -> str:
@@ -189,7 +216,7 @@ def load_school(path: Path) -> SchoolFile:
         InputError: the file is not valid YAML, or not a valid school file.
     """
     path = Path(path)
-    source = load_source(path)
+    source = load_layers(load_source(path))
     school = validate_source(source, School)
     if not SCHOOL_ID.fullmatch(path.stem):
         raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens (it is the school id)"))

@@ -54,7 +54,7 @@ SCHOOL_CASES = [
     ("name-is-a-list", [("name: Test School", "name: [Test, School]")],
      [f"{S}:1:1: name: expected text"]),
     ("unknown-type", [("type: school", "type: college")],
-     [f"{S}:2:7: type: must be one of 'school', 'federation', 'academy', 'multi-academy trust' or 'nursery' (found 'college')"]),
+     [f"{S}:2:7: type: unknown school type 'college'; choose one of community, voluntary-controlled, voluntary-aided, foundation, academy, free-school, federation, maintained-nursery, independent"]),
     ("bad-colour-short", [('primary: "#112233"', 'primary: "#12345"')],
      [f"{S}:6:22: branding.colours.primary: colour '#12345' must be written #RRGGBB, for example #1F3864"]),
     ("colour-name", [('accent: "#445566"', "accent: blue")],
@@ -108,13 +108,15 @@ SCHOOL_CASES = [
     ("contact-not-a-mapping", [('- {name: HR, details: "01234 567890"}', "- HR on 01234 567890")],
      [f"{S}:18:9: policies.social-media.contacts[0]: expected a mapping of keys to values (found 'HR on 01234 567890')"]),
     ("related-policies-empty", [("related_policies: [Code of Conduct]", "related_policies: []")],
-     [f"{S}:12:3: the related-policies clause is on but 'related_policies' is empty: list them, or set related-policies: off"]),
+     [f"{S}:12:3: the clause 'Policies to read with this one' (related-policies) lists policy.related_policies, but "
+      "'related_policies' is empty: list them under policies: social-media: related_policies:, or switch the clause off "
+      "(related-policies: off)"]),
     ("addition-unknown-section", [("    related_policies:", "    additions:\n      - {section: breaches-of-policy, title: Extra, text: More.}\n    related_policies:")],
      [f"{S}:17:19: unknown section 'breaches-of-policy' (did you mean 'breaches'?)"]),
     ("addition-unknown-after", [("    related_policies:", "    additions:\n      - {section: breaches, after: breach, title: Extra, text: More.}\n    related_policies:")],
      [f"{S}:17:36: clause 'breach' is not in section 'breaches' (did you mean 'breaches'?)"]),
     ("two-errors-at-once", [('primary: "#112233"', 'primary: "#12"'), ("type: school", "type: college")],
-     [f"{S}:2:7: type: must be one of 'school', 'federation', 'academy', 'multi-academy trust' or 'nursery' (found 'college')",
+     [f"{S}:2:7: type: unknown school type 'college'; choose one of community, voluntary-controlled, voluntary-aided, foundation, academy, free-school, federation, maintained-nursery, independent",
       f"{S}:6:22: branding.colours.primary: colour '#12' must be written #RRGGBB, for example #1F3864"]),
     ("not-utf8", b"name: Caf\xe9 School\n",
      [f"{S}:1:10: file is not UTF-8 text (byte 0xE9: invalid continuation byte); save it as UTF-8"]),
@@ -207,7 +209,8 @@ LIBRARY_CASES = [
     ("library-unknown-placeholder", "clauses/99-extra.yaml",
      "clauses:\n  - id: extra\n    title: Extra\n    kind: fixed\n    text: |\n      Welcome to {{ school.nam }}.\n",
      ["clauses/social-media/clauses/99-extra.yaml:6:1: unknown placeholder 'school.nam' (did you mean 'name'?); school data has: "
-      "employer, governing_body, hr_service, local_authority, motto, name, people, short_name, trust, type, website"]),
+      "approving_body, employer, governing_body, hr_service, local_authority, motto, name, people, reviewing_body, "
+      "short_name, trust, type, website"]),
     ("library-bad-default", "clauses/07-recruitment-monitoring-breaches.yaml",
      [("    default: shortlisted-only", "    default: shortlisted")],
      ["clauses/social-media/clauses/07-recruitment-monitoring-breaches.yaml:9:14: default 'shortlisted' is not a variant (did you mean 'shortlisted-only'?)"]),
@@ -273,8 +276,8 @@ LIBRARY_CASES += [
      extra_clause("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
      [f"{X}:6:1: template error: maximum recursion depth exceeded"]),
     ("clause-unsafe-attribute", "clauses/99-extra.yaml", extra_clause("{{ school.__class__ }}"),
-     [f"{X}:6:1: unknown placeholder 'school.__class__'; school data has: employer, governing_body, hr_service, "
-      "local_authority, motto, name, people, short_name, trust, type, website"]),
+     [f"{X}:6:1: unknown placeholder 'school.__class__'; school data has: approving_body, employer, governing_body, "
+      "hr_service, local_authority, motto, name, people, reviewing_body, short_name, trust, type, website"]),
     ("clause-control-character-literal", "clauses/99-extra.yaml", extra_clause("Bad {{ '\\x0b' }} text."),
      [f"{X}:6:1: " + XML.format("U+000B")]),
     # --- links in clause text (item 10) ---

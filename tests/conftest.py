@@ -1,4 +1,10 @@
-"""Shared fixtures: the real library and schools, and helpers to read DOCX back."""
+"""Shared fixtures: a fixture library and schools, and helpers to read DOCX back.
+
+Engine tests run on tests/fixtures/project/ (its clauses/ and schools/), a
+frozen library and example schools, so an adviser who edits the live
+clauses/ or schools/ never breaks them. The live content is checked by
+`policygen check --all` (tests/test_live_content.py, and `make test`).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,12 @@ from generator.library import load_library
 from generator.school import load_school
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARY_DIR = ROOT / "clauses"
-SCHOOLS_DIR = ROOT / "schools"
+FIXTURES = ROOT / "tests" / "fixtures"
+PROJECT = FIXTURES / "project"         # a project folder: run the CLI here with its defaults
+LIBRARY_DIR = PROJECT / "clauses"
+SCHOOLS_DIR = PROJECT / "schools"
+LIVE_LIBRARY_DIR = ROOT / "clauses"     # the live content: only policygen check --all reads it
+LIVE_SCHOOLS_DIR = ROOT / "schools"
 EXAMPLES = ["model-school", "roselands-stafford", "bradley-primary", "holtsmere-end", "flourish-federation"]
 
 
@@ -29,9 +39,10 @@ def schools():
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the library, schools and template to change freely."""
-    for name in ("clauses", "schools", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    """A copy of the fixture library and schools, and the template, to change freely."""
+    for name in ("clauses", "schools"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
 
 

@@ -14,20 +14,21 @@ from generator.resolve import resolve
 from generator.school import SchoolFile, load_school
 
 ROOT = Path(__file__).resolve().parent.parent
+SCHOOLS_DIR = ROOT / "tests" / "fixtures" / "project" / "schools"
 
 
 def write_school(folder: Path, stem: str, base: str = "roselands-stafford", *,
                  choices: dict[str, Any] | None = None, **top: Any) -> Path:
     """Write a school file based on an example, with changed choices and top-level keys."""
     yaml = YAML()
-    data = yaml.load((ROOT / "schools" / f"{base}.yaml").read_text())
+    data = yaml.load((SCHOOLS_DIR / f"{base}.yaml").read_text())
     for key, value in top.items():
         data[key] = value
     if choices is not None:
         data["policies"]["social-media"]["choices"].update(choices)
     logo = data.get("branding", {}).get("logo")
     if logo and not (folder / logo).exists():
-        data["branding"]["logo"] = str(ROOT / "schools" / logo)
+        data["branding"]["logo"] = str(SCHOOLS_DIR / logo)
     out = io.StringIO()
     yaml.dump(data, out)
     path = folder / f"{stem}.yaml"

@@ -173,8 +173,9 @@ def test_debug_shows_the_traceback(case_dir: Path, capsys):
     code, _, err = run_cli(["--debug", "dump", "school.yaml", "--library-dir", str(LIBRARY)], capsys)
     assert code == 1
     assert "Traceback" in err
-    assert err.rstrip().endswith("school.yaml:2:7: type: must be one of 'school', 'federation', 'academy', "
-                                 "'multi-academy trust' or 'nursery' (found 'college')")
+    assert err.rstrip().endswith("school.yaml:2:7: type: unknown school type 'college'; choose one of community, "
+                                 "voluntary-controlled, voluntary-aided, foundation, academy, free-school, federation, "
+                                 "maintained-nursery, independent")
 
 
 def test_missing_school_file(case_dir: Path, capsys):

@@ -7,8 +7,7 @@ from generator.errors import ConverterError
 class FailingConverter:
     """A converter whose LibreOffice fails: nothing may be replaced."""
 
-    def convert(self, docx: Path, pdf: Path):
-        pdf.write_bytes(b"half a PDF")
+    def convert(self, docx: bytes):
         raise ConverterError("LibreOffice could not convert it")
 
 

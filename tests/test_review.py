@@ -92,7 +92,7 @@ def test_round_trip(workspace: Path):
     assert snapshot.exists()
 
     # nothing changed yet
-    done = policygen(workspace, "changes", "schools/roselands-stafford.yaml")
+    done = policygen(workspace, "changes", "schools/roselands-stafford.yaml", "--policy", "social-media")
     assert done.returncode == 0, done.stderr
     assert "No changes: the policy prints exactly as approved." in done.stdout
 
@@ -101,7 +101,7 @@ def test_round_trip(workspace: Path):
 
     # 3. changes lists exactly that clause, with the changelog summary
     redline = workspace / "redline.docx"
-    done = policygen(workspace, "changes", "schools/roselands-stafford.yaml", "--redline", str(redline),
+    done = policygen(workspace, "changes", "schools/roselands-stafford.yaml", "--policy", "social-media", "--redline", str(redline),
                      "--today", "2026-12-02")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -118,7 +118,8 @@ def test_round_trip(workspace: Path):
     assert "7.3 Media enquiries" in "".join(t for _, t in docx_paragraphs(redline))
 
     # 5. approving again gives version 3; 7. again only added lines
-    done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--date", "2026-11-22", "--by", "FGB")
+    done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--policy", "social-media",
+                     "--date", "2026-11-22", "--by", "FGB")
     assert done.returncode == 0, done.stderr
     second = school.read_text()
     assert removed_lines(first, second) == []
@@ -145,7 +146,7 @@ def test_redline_opens_in_libreoffice_with_tracked_changes(workspace: Path, tmp_
                      "--by", "Full Governing Body").returncode == 0
     reword_media_enquiries(workspace)
     redline = tmp_path / "redline.docx"
-    done = policygen(workspace, "changes", "schools/holtsmere-end.yaml", "--redline", str(redline))
+    done = policygen(workspace, "changes", "schools/holtsmere-end.yaml", "--policy", "social-media", "--redline", str(redline))
     assert done.returncode == 0, done.stderr
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", "odt",
@@ -184,7 +185,8 @@ def test_new_required_choice_is_reported(workspace: Path):
 def test_approving_a_school_with_no_approvals_yet(workspace: Path):
     school = workspace / "schools" / "model-school.yaml"
     before = school.read_text()
-    done = policygen(workspace, "approve", "schools/model-school.yaml", "--date", "2026-09-01", "--by", "Governing Body")
+    done = policygen(workspace, "approve", "schools/model-school.yaml", "--policy", "social-media", "--date", "2026-09-01",
+                     "--by", "Governing Body")
     assert done.returncode == 0, done.stderr
     after = school.read_text()
     assert removed_lines(before, after) == ["-      approvals: []"]

@@ -87,7 +87,7 @@ def header_footer(doc: Document) -> None:
     section = doc.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
     header = section.header.paragraphs[0]
-    header.text = "{{ school_name }}\t{{ policy_title }}"
+    header.text = "{{ school_short_name }}\t{{ policy_title }}"
     footer = section.footer.paragraphs[0]
     footer.text = "Version {{ version }}\tPage "
     add_simple_field(footer, "PAGE")
@@ -156,6 +156,9 @@ def main() -> None:
     logo = doc.add_paragraph("{{ logo }}")
     logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph("{{ school_name }}", style="School Name")
+    doc.add_paragraph("{%p if members %}")
+    doc.add_paragraph("{{ members }}", style="Subtitle")  # a federation's schools, one line
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{{ motto }}", style="Subtitle")
     doc.add_paragraph("{{ policy_title }}", style="Title")
     table(doc, [

@@ -334,6 +334,8 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
     return _literal({
         "logo": logo,
         "school_name": policy.school_name,
+        "school_short_name": policy.short_name or policy.school_name,
+        "members": _members_line(policy.members),
         "motto": policy.brand.motto,
         "policy_title": (title or policy.title) + (" (Draft)" if draft else ""),
         "index_ref": gov.index_ref,
@@ -349,6 +351,13 @@ def _cover_context(policy: Policy, tpl: DocxTemplate, title: str | None = None) 
         ],
         "body": _BodyMarker(),
     })
+
+
+def _members_line(members: tuple[str, ...]) -> str:
+    """Return a federation's schools for the cover: "Ash Primary, Beech Infant and Cedar Junior"."""
+    if len(members) < 2:
+        return "".join(members)
+    return f"{', '.join(members[:-1])} and {members[-1]}"
 
 
 def _literal(value: Any) -> Any:

@@ -1,13 +1,18 @@
 """LibreOffice worker: run by the system python3 that has the ``uno`` module.
 
-It connects to one running soffice over a named pipe, then reads JSON
-requests from stdin, one per line: ``{"docx": PATH, "pdf": PATH}``. For each
-it loads the DOCX, updates every index (the table of contents) twice so page
-numbers settle, exports a tagged PDF, and answers with the table of contents
-as laid out: ``{"ok": true, "toc": [[title, page], ...]}``, or
-``{"ok": false, "error": "..."}``. The caller writes those page numbers into
+Run as ``python3 uno_worker.py PIPE VERSION``, it connects to one running
+soffice over the named pipe PIPE, then reads ``convert`` messages from stdin
+and answers on stdout, in the protocol of ``protocol.py`` (which this script
+imports by its path, and whose version must equal VERSION). For each
+document it loads the DOCX, updates every index (the table of contents)
+twice so page numbers settle, exports a tagged PDF, and answers with the
+table of contents as laid out. The caller writes those page numbers into
 its own DOCX, so the DOCX and the PDF carry the same contents page without
 LibreOffice re-saving (and restyling) the Word file.
+
+Whether a failure lost LibreOffice or only the document is decided by asking
+LibreOffice something after the failure (:func:`office_answers`), not from
+the exception's name.
 
 The same file is also a Python macro. policygen copies it into the worker's
 LibreOffice profile (``user/Scripts/python``), and, where LibreOffice's
@@ -135,7 +140,26 @@ def find_macro(ctx):
         return None
 
 
+def office_answers(desktop):
+    """Return True when LibreOffice still answers a call over the connection."""
+    try:
+        desktop.getComponents()
+        return True
+    except Exception:  # the bridge is disposed or the process is gone
+        return False
+
+
 def main():
+    import protocol  # beside this script; run by path, so its folder is on sys.path
+
+    def send(kind, **fields):
+        sys.stdout.buffer.write(protocol.encode(kind, **fields))
+        sys.stdout.buffer.flush()
+
+    if len(sys.argv) != 3 or sys.argv[2] != str(protocol.VERSION):
+        send(protocol.REFUSED, reason="policygen speaks protocol %s, this helper %s"
+             % (sys.argv[2] if len(sys.argv) > 2 else "?", protocol.VERSION))
+        sys.exit(2)
     ctx = connect(sys.argv[1])
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     macro = find_macro(ctx)
@@ -149,9 +173,10 @@ def main():
         return answer["toc"]
 
     try:
-        sys.stdout.write(json.dumps({"ready": True, "in_office": macro is not None}) + "\n")
-        sys.stdout.flush()
-        serve(run)
+        send(protocol.HELLO, version=protocol.VERSION, in_office=macro is not None)
+        serve(protocol, send, run, lambda: office_answers(desktop))
+    except (BrokenPipeError, OSError):
+        pass  # policygen is gone
     finally:
         # stdin closed or stdout gone: policygen is done, or died. Take LibreOffice down too.
         try:
@@ -160,26 +185,28 @@ def main():
             pass
 
 
-def serve(run):
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
+def serve(protocol, send, run, alive):
+    """Answer each ``convert`` message on stdin until stdin closes or LibreOffice is lost."""
+    for line in sys.stdin.buffer:
+        if not line.strip():
             continue
-        request = json.loads(line)
         try:
-            answer = {"ok": True, "toc": run(request["docx"], request["pdf"])}
-        except Exception as exc:  # report, keep serving unless the office is gone
-            name = type(exc).__name__
-            lost = name in ("DisposedException", "RuntimeException") or "bridge" in str(exc).lower()
-            error = str(exc) if isinstance(exc, OfficeError) else "%s: %s" % (name, exc)
-            answer = {"ok": False, "lost": lost, "error": error}
+            request = protocol.decode(line)
+            if request["type"] != protocol.CONVERT:
+                raise protocol.ProtocolError("expected a convert message, got %s" % request["type"])
+        except protocol.ProtocolError as exc:
+            send(protocol.REFUSED, reason=str(exc))
+            return
         try:
-            sys.stdout.write(json.dumps(answer) + "\n")
-            sys.stdout.flush()
-        except (BrokenPipeError, OSError):
+            toc = run(request["docx"], request["pdf"])
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, OfficeError) else "%s: %s" % (type(exc).__name__, exc)
+            if isinstance(exc, OfficeError) or alive():
+                send(protocol.FAILED, id=request["id"], reason=reason)
+                continue
+            send(protocol.LOST, id=request["id"], reason=reason)
             return
-        if answer.get("lost"):
-            return
+        send(protocol.DONE, id=request["id"], toc=toc)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ for a ``.docx``, or as coloured, underlined and struck-through text for a
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -107,18 +106,16 @@ def _convert_to_pdf(data: bytes, target: Path, when: datetime) -> None:
     if pool is None:
         raise ConverterError("a PDF redline needs LibreOffice, which was not found; "
                              "write a .docx redline, or run tools/install-system-deps.sh")
+    try:
+        pdf = pool.convert(data).pdf
+    finally:
+        pool.stop()
     tmp_pdf = temp_path_for(target)
     try:
-        with tempfile.TemporaryDirectory(prefix="policygen-redline-") as folder:
-            docx = Path(folder) / f"{target.stem}.docx"
-            docx.write_bytes(data)
-            pool.ready()
-            pool.workers[0].convert(docx, tmp_pdf)
-        write_file(tmp_pdf, pin_pdf(tmp_pdf.read_bytes(), when), target)  # dated like the document, not by the clock
+        write_file(tmp_pdf, pin_pdf(pdf, when), target)  # dated like the document, not by the clock
         commit([(tmp_pdf, target)])
     finally:
         tmp_pdf.unlink(missing_ok=True)
-        pool.stop()
 
 
 def _snapshot(school_file: SchoolFile, policy_id: str, snapshots: dict[str, Snapshot], version: str | None,

@@ -11,7 +11,7 @@ import ipaddress
 import logging
 from pathlib import Path
 
-from generator.errors import PolicygenError
+from generator.errors import Interrupted, PolicygenError
 from generator.web.accounts import load_users
 from generator.web.workspace import WebConfig
 
@@ -57,4 +57,7 @@ def run_server(config: WebConfig, host: str, port: int, workers: int, echo) -> N
     else:
         echo(f"Serving on http://{shown}:{port}/ ({len(users)} account(s)); press Ctrl-C to stop.")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    except Interrupted:
+        pass  # uvicorn has shut down on Ctrl-C or SIGTERM and passes the signal on: a normal stop

@@ -1,0 +1,66 @@
+"""``policygen explain``: each value of a school's data, and the file and line it came from.
+
+Values a school inherits from its groups show the group file; values that no
+file sets but the school's type decides (employer, approving body, …) say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import governance
+from generator.errors import InputError, Problem
+from generator.groups import provenance
+from generator.school import SchoolFile
+
+DERIVED = ("employer", "approving_body", "reviewing_body", "governing_body")
+
+
+def explain(school_file: SchoolFile, key: str | None = None, relative_to: Path | None = None) -> str:
+    """Return one line per value: ``dotted.key: value  (file:line)``, only under ``key`` when given.
+
+    Raises:
+        InputError: ``key`` names nothing in the school's data.
+    """
+    where = relative_to or Path.cwd()
+    wanted = tuple(key.split(".")) if key else ()
+    lines = []
+    for path, value, file, line in provenance(school_file.source):
+        if path[: len(wanted)] != wanted:
+            continue
+        lines.append(f"{'.'.join(map(str, path))}: {_show(value)}  ({_relative(file, where)}:{line})")
+    school = school_file.school
+    kind = governance.school_type(school)
+    found = governance.roles(school)
+    for role in ("head", "chair", "ceo", *DERIVED):
+        name = f"role.{role}"
+        if wanted and not (name.startswith(".".join(wanted)) or wanted == (role,)):
+            continue
+        if role not in found or (getattr(school, role) if role in DERIVED else getattr(school.roles, role)):
+            continue  # set in a file: listed above with its line
+        holder = governance.person(school, role) if role not in DERIVED else None
+        why = ("the title of its holder under people:" if holder and holder.title
+               else f"default for {_article(kind.label)} {kind.label}")
+        lines.append(f"{name}: {found[role].text}  ({why})")
+    if not lines:
+        known = sorted({str(p[0]) for p, *_ in provenance(school_file.source)})
+        raise InputError(Problem(school_file.path, 0, 0, f"no key {key!r} in this school's data; it has: "
+                                                         f"{', '.join(known)}"))
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return "" if value is None else str(value)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _relative(path: Path, where: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(where.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,55 @@
+"""``policygen clauses``: the library as an adviser reads it, with labels (and, on request, wording)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from generator.library import ClauseSpec, Library, PolicyLibrary
+
+
+def describe_library(library: Library, policy_id: str | None = None, text: bool = False) -> str:
+    """Return every policy's clauses: kind, title, variants with labels and the default.
+
+    With ``text``, each clause's wording (every variant's) follows, indented.
+    """
+    lines = [f"clause library {library.version}"]
+    for pid, lib in sorted(library.policies.items()):
+        if policy_id and pid != policy_id:
+            continue
+        lines += ["", f"{pid}: {lib.spec.title} (review every {lib.spec.review_cycle_months} months)"]
+        for clause_id in _in_order(lib):
+            lines += _describe_clause(lib.clauses[clause_id], text)
+    return "\n".join(lines) + "\n"
+
+
+def _in_order(lib: PolicyLibrary) -> list[str]:
+    """Return clause ids in the order the policy prints them, then any not placed."""
+    placed = [cid for part in (*lib.spec.sections, *lib.spec.appendices) for cid in part.clauses]
+    return [cid for cid in placed if cid in lib.clauses] + [cid for cid in lib.clauses if cid not in placed]
+
+
+def _describe_clause(clause: ClauseSpec, text: bool) -> list[str]:
+    line = f"  {clause.id:34} {clause.kind:8} {clause.title}"
+    if clause.kind == "choice":
+        line += "  [required]" if clause.required else f"  [default “{clause.variants[clause.default].label}”]"
+    elif clause.kind == "optional":
+        line += f"  [{'on' if clause.default else 'off'} by default]"
+    elif clause.kind == "local":
+        line += "  [the school's own text; required]" if clause.required else "  [the school's own text, or this default]"
+    lines = [line]
+    if clause.kind == "choice":
+        for vid, variant in clause.variants.items():
+            mark = "  (default)" if vid == clause.default else ""
+            lines.append(f"  {'':34}   {vid}: {variant.label}{mark}")
+            if text:
+                lines += _wording(variant.text, "          ")
+    elif text and clause.text:
+        lines += _wording(clause.text, "      ")
+    return lines
+
+
+def _wording(text: str, indent: str) -> list[str]:
+    out = []
+    for paragraph in text.strip().split("\n"):
+        out += textwrap.wrap(paragraph, 96, initial_indent=indent, subsequent_indent=indent) or [""]
+    return out + [""]
