@@ -36,7 +36,8 @@ def schools(tmp_path: Path) -> Path:
     text = school.read_text().replace(
         '        - {version: "1", date: 2025-03-10, by: Full Governing Body, summary: First adoption.}\n', "")
     school.write_text(text)
-    done = policygen(tmp_path, "approve", "schools/test-school.yaml", "--policy", "conduct", "--date", "2025-03-10")
+    done = policygen(tmp_path, "approve", "schools/test-school.yaml", "--policy", "conduct", "--date", "2025-03-10",
+                     "--by", "Full Governing Body")
     assert done.returncode == 0, done.stderr
     shutil.rmtree(tmp_path / "lib")
     shutil.copytree(FIXTURES / "new", tmp_path / "lib")
@@ -44,7 +45,8 @@ def schools(tmp_path: Path) -> Path:
     never = text.replace("name: Test School", 'name: "=Ysgol Ŵy – never"').replace("approvals:\n", "approvals: []\n")
     (tmp_path / "schools" / "never.yaml").write_text(never, encoding="utf-8")
     (tmp_path / "schools" / "current.yaml").write_text(text.replace("name: Test School", "name: Current School"))
-    done = policygen(tmp_path, "approve", "schools/current.yaml", "--policy", "conduct", "--date", "2025-07-01")
+    done = policygen(tmp_path, "approve", "schools/current.yaml", "--policy", "conduct", "--date", "2025-07-01",
+                     "--by", "Full Governing Body")
     assert done.returncode == 0, done.stderr
     return tmp_path
 
