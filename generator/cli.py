@@ -191,6 +191,15 @@ def _policy_ids(library, school_file, policy_id: str | None) -> list[str]:  # no
         raise click.BadParameter(str(exc), param_hint="--policy") from None
 
 
+def _approved(school_file, pids: list[str], policy_id: str | None, doing: str) -> list[str]:  # noqa: ANN001
+    """Return the policies among `pids` that have an approval; a named --policy without one is a usage error."""
+    approved = [pid for pid in pids if school_file.school.policies[pid].governance.approvals]
+    if not approved:
+        named = f"the {pids[0]} policy" if policy_id else "no policy of this school"
+        raise click.UsageError(f"{named} has an approval {doing}; record one with `policygen approve` first")
+    return approved
+
+
 @cli.command()
 @click.argument("school", type=click.Path(path_type=Path))
 @click.argument("key", required=False)
@@ -255,20 +264,21 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
     from generator.school import load_school
 
     library = load_library(library_dir)
-    pids = _policy_ids(library, load_school(school), policy_id)
-    if (undo or baseline) and len(pids) > 1:
-        raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): name one with --policy")
-    policy_id = pids[0]
+    school_file = load_school(school)
+    pids = _policy_ids(library, school_file, policy_id)
     if undo:
-        result = undo_approval(library, school, policy_id)
+        if len(pids) > 1:
+            raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): name one with --policy")
+        result = undo_approval(library, school, pids[0])
         click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
                    f"(approved {result.date} by {result.by}) and its snapshot {result.snapshot}")
         return
     if baseline:
-        result = record_baseline(library, school, policy_id, force=force)
-        click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
-                   f"{result.date} by {result.by}) is taken to be today's wording, clause library "
-                   f"{result.library_version}; snapshot {result.snapshot}")
+        for pid in _approved(school_file, pids, policy_id, "to take a baseline of"):
+            result = record_baseline(library, school, pid, force=force)
+            click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
+                       f"{result.date} by {result.by}) is taken to be today's wording, clause library "
+                       f"{result.library_version}; snapshot {result.snapshot}")
         return
     for pid in pids:  # every policy the school has, unless --policy names one
         result = record(library, school, pid, _parse_date(when, "--date"), by, summary, force=force)
@@ -316,9 +326,11 @@ def changes(school: Path | None, every: bool, fmt: str, policy_id: str | None, r
 
     library = load_library(library_dir)
     pids = _policy_ids(library, load_school(school), policy_id)
-    if redline is not None and len(pids) > 1:
-        raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): "
-                               "name the one to redline with --policy")
+    if redline is not None and len(pids) > 1:  # the one the governors have approved, unless --policy names it
+        pids = _approved(load_school(school), pids, policy_id, "to redline")
+        if len(pids) > 1:
+            raise click.UsageError(f"the school has {len(pids)} approved policies ({', '.join(pids)}): "
+                                   "name the one to redline with --policy")
     if since is None and until is None:
         school_file = load_school(school)
 

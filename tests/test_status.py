@@ -123,7 +123,7 @@ def test_baseline_records_the_latest_approval_without_a_new_version(workspace: P
     before = (workspace / SCHOOL).read_text()
     done, doc = build(workspace)
     assert cover(doc)["Version"] == "Draft revising version 2"  # no snapshot: cannot be shown as approved
-    done = policygen(workspace, "approve", SCHOOL, "--baseline")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--baseline")
     assert done.returncode == 0, done.stderr
     assert "version 2" in done.stdout
     assert (workspace / SCHOOL).read_text() == before
@@ -131,44 +131,44 @@ def test_baseline_records_the_latest_approval_without_a_new_version(workspace: P
     assert (data["version"], data["approved"]) == ("2", "2017-06-19")
     _, doc = build(workspace)
     assert cover(doc)["Version"] == "2"
-    again = policygen(workspace, "approve", SCHOOL, "--baseline")
+    again = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--baseline")
     assert again.returncode == 1 and "nothing to do" in again.stderr
     reword(workspace, "2026-11-01")
-    again = policygen(workspace, "approve", SCHOOL, "--baseline")
+    again = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--baseline")
     assert again.returncode == 1 and "--force" in again.stderr
 
 
 def test_approve_guards(workspace: Path):
     future = (date.today() + timedelta(days=1)).isoformat()
-    done = policygen(workspace, "approve", SCHOOL, "--date", future)
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", future)
     assert done.returncode == 1 and "in the future" in done.stderr
-    done = policygen(workspace, "approve", SCHOOL, "--by", "")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--by", "")
     assert done.returncode == 1 and "--by is empty" in done.stderr and "Traceback" not in done.stderr
     # --by defaults to the approving body; back-dating says which library it freezes
-    done = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
     assert "version 3 on 2026-11-02 by Full Governing Body" in done.stdout
     assert "note: back-dated to 2 November 2026: this freezes the wording as it prints today, from clause library" \
         in done.stdout
     # the same approval again needs --force
-    again = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02")
+    again = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert again.returncode == 1 and "--force" in again.stderr
     assert 'version: "3"' in (workspace / SCHOOL).read_text() and '"4"' not in (workspace / SCHOOL).read_text()
-    assert policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02", "--force").returncode == 0
+    assert policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02", "--force").returncode == 0
 
 
 def test_undo_removes_the_last_approval_and_its_snapshot(workspace: Path):
     before = (workspace / SCHOOL).read_text()
-    assert policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02").returncode == 0
+    assert policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02").returncode == 0
     snap = workspace / "schools/holtsmere-end.approved/social-media-v3.json"
     assert snap.exists()
-    done = policygen(workspace, "approve", SCHOOL, "--undo")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--undo")
     assert done.returncode == 0, done.stderr
     assert (workspace / SCHOOL).read_text() == before and not snap.exists()
     # once the wording has moved on, undo would lose what was approved
-    assert policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02").returncode == 0
+    assert policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02").returncode == 0
     reword(workspace, "2026-11-03")
-    done = policygen(workspace, "approve", SCHOOL, "--undo")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--undo")
     assert done.returncode == 1 and "have changed since version 3" in done.stderr and snap.exists()
 
 
@@ -180,7 +180,7 @@ def approvals(path: Path) -> list[str]:
 def test_six_concurrent_approves_give_six_versions(workspace: Path):
     days = [f"2026-11-{d:02d}" for d in range(3, 9)]
     with ThreadPoolExecutor(6) as pool:
-        results = list(pool.map(lambda d: policygen(workspace, "approve", SCHOOL, "--date", d), days))
+        results = list(pool.map(lambda d: policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", d), days))
     ok = [r for r in results if r.returncode == 0]
     refused = [r for r in results if r.returncode != 0]
     assert all("Traceback" not in r.stderr for r in results)
@@ -214,7 +214,7 @@ def test_approve_through_a_symlink_writes_the_target(workspace: Path):
     shutil.move(workspace / "schools" / "holtsmere-end.approved", store / "holtsmere-end.approved")
     (store / "logos").symlink_to(workspace / "schools" / "logos")
     real.symlink_to(moved)
-    done = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
     assert real.is_symlink() and 'version: "3"' in moved.read_text()
 
@@ -223,13 +223,13 @@ def test_a_read_only_school_file_or_unwritable_snapshot_changes_nothing(workspac
     path = workspace / SCHOOL
     before = path.read_bytes()
     os.chmod(path, 0o444)
-    done = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 1 and "read-only" in done.stderr and "Traceback" not in done.stderr
     os.chmod(path, 0o644)
     folder = workspace / "schools" / "holtsmere-end.approved"
     shutil.rmtree(folder)
     folder.write_text("a file where the snapshot folder should be")
-    done = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-02")
+    done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 1 and "nothing was changed" in done.stderr and "Traceback" not in done.stderr
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
