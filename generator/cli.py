@@ -295,7 +295,10 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
 
 
 @cli.command()
-@click.argument("school", type=click.Path(path_type=Path))
+@click.argument("school", type=click.Path(path_type=Path), required=False)
+@click.option("--all", "every", is_flag=True, help="List every school and policy whose wording changed since approval.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="With --all: how to list them.")
 @click.option("--policy", "policy_id", default=None, help="Only this policy (default: every policy the school has).")
 @click.option("--redline", type=click.Path(path_type=Path),
               help="Also write a comparison for governors: FILE.pdf (needs LibreOffice) or FILE.docx (tracked changes).")
@@ -304,9 +307,19 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
 @click.option("--today", metavar="YYYY-MM-DD", help="Date of the redline's changes (default: today).")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="House-style template.")
 @library_option
-def changes(school: Path, policy_id: str | None, redline: Path | None, since: str | None, until: str | None,
-            today: str | None, template: Path | None, library_dir: Path) -> None:
-    """Show what changed since the governors last approved the policy."""
+@schools_option
+def changes(school: Path | None, every: bool, fmt: str, policy_id: str | None, redline: Path | None,
+            since: str | None, until: str | None, today: str | None, template: Path | None, library_dir: Path,
+            schools_dir: Path) -> None:
+    """Show what changed since the governors last approved the policy (--all: for every school)."""
+    if every:
+        if school is not None or redline is not None or since or until or policy_id:
+            raise click.UsageError("--all lists every school and policy; give no SCHOOL, --policy, --redline, "
+                                   "--from or --to")
+        _changes_everywhere(fmt, library_dir, schools_dir)
+        return
+    if school is None:
+        raise click.UsageError("name a SCHOOL file, or give --all")
     if redline is not None and redline.suffix.lower() not in (".pdf", ".docx"):
         raise click.BadParameter(f"{redline.name!r}: name the redline FILE.pdf or FILE.docx", param_hint="--redline")
     if (since or until) and redline is None:
@@ -341,6 +354,30 @@ def changes(school: Path, policy_id: str | None, redline: Path | None, since: st
                                since=since, until=until)
         write_redline(marked, redline, template)
         click.echo(f"redline ({marked.policy.comparison.title}): {redline}")
+
+
+def _changes_everywhere(fmt: str, library_dir: Path, schools_dir: Path) -> None:
+    from generator.library import load_library
+    from generator.review.due import load_schools
+    from generator.review.impact import format_csv, format_json, format_table, impacts
+    from generator.school import load_school
+
+    library = load_library(library_dir)
+    paths = sorted(schools_dir.glob("*.yaml"))
+    if not paths:
+        raise click.UsageError(f"no *.yaml school files in {schools_dir}")
+    schools, problems = load_schools(paths, load_school)  # a school that fails is reported; the rest are listed
+    items, unchanged, more = impacts(library, schools)
+    problems += more
+    text = {"table": lambda: format_table(items, unchanged, library.version), "csv": lambda: format_csv(items),
+            "json": lambda: format_json(items)}[fmt]()
+    out = click.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))  # bytes: the CSV's byte-order mark whatever the terminal's encoding
+    out.flush()
+    for problem in dict.fromkeys(problems):
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 @cli.command()

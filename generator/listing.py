@@ -31,7 +31,7 @@ def _in_order(lib: PolicyLibrary) -> list[str]:
 def _describe_clause(clause: ClauseSpec, text: bool) -> list[str]:
     line = f"  {clause.id:34} {clause.kind:8} {clause.title}"
     if clause.kind == "choice":
-        line += "  [required]" if clause.required else f"  [default {clause.default}]"
+        line += "  [required]" if clause.required else f"  [default “{clause.variants[clause.default].label}”]"
     elif clause.kind == "optional":
         line += f"  [{'on' if clause.default else 'off'} by default]"
     elif clause.kind == "local":

@@ -142,18 +142,26 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def format_csv(items: list[DueItem], today: date) -> str:
-    """Return the list as CSV for Excel: a byte-order mark first, so Welsh letters and dashes survive."""
+def excel_csv(header: list[str], rows: list[list[object]]) -> str:
+    """Return rows as CSV for Excel: a byte-order mark first, so Welsh letters and dashes survive,
+    and every cell made safe (:func:`safe_cell`). The one CSV writer for people's lists."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["due", "days_left", "status", "school_id", "school", "policy_id", "policy", "version",
-                     "last_approved", "approved_by", "wording_changed"])
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return "\ufeff" + out.getvalue()
+
+
+def format_csv(items: list[DueItem], today: date) -> str:
+    """Return the list as CSV for Excel (:func:`excel_csv`)."""
+    rows = []
     for i in items:
         changed = "" if i.wording_changed is None else ("yes" if i.wording_changed else "no")
-        writer.writerow([i.due or "", i.days_left(today) if i.due else ""] + [safe_cell(v) for v in (
-            i.status(today), i.school_id, i.school, i.policy_id, i.policy, i.version or "", str(i.last_approved or ""),
-            i.approved_by or "", changed)])
-    return "\ufeff" + out.getvalue()
+        rows.append([i.due or "", i.days_left(today) if i.due else "", i.status(today), i.school_id, i.school,
+                     i.policy_id, i.policy, i.version or "", str(i.last_approved or ""), i.approved_by or "",
+                     changed])
+    return excel_csv(["due", "days_left", "status", "school_id", "school", "policy_id", "policy", "version",
+                      "last_approved", "approved_by", "wording_changed"], rows)
 
 
 def format_json(items: list[DueItem], today: date) -> str:

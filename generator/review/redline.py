@@ -72,7 +72,7 @@ def build_redline(library: Library, path: Path, policy_id: str, *, today: date,
                 ("policies", policy_id, "governance"),
                 f"--from {since} must be an approved version earlier than --to {until}", key=True))
     old = _snapshot(school_file, policy_id, snapshots, since, earlier if since is None else approvals, path)
-    notes = tuple(_note(change, library, policy_id) for change in compare(old, new, library))
+    notes = change_notes(old, new, library, policy_id)
     comparison = Comparison(f"version {old.version}", new_name, _approved(old), new_detail, notes)
     author = school_file.school.hr_service or library.title or new_policy.author
     marked = replace(mark_changes(old.policy, new_policy, comparison), author=author)  # the file's author too
@@ -143,6 +143,11 @@ def _snapshot(school_file: SchoolFile, policy_id: str, snapshots: dict[str, Snap
 def _approved(snapshot: Snapshot) -> str:
     when = f"approved {format_date(snapshot.approved)}" if snapshot.approved else "approved"
     return f"{when} by {snapshot.by}" if snapshot.by else when
+
+
+def change_notes(old: Snapshot, new: Snapshot, library: Library, policy_id: str) -> tuple[ChangeNote, ...]:
+    """Return the summary of every clause change from ``old`` to ``new``: clause, what changed, why."""
+    return tuple(_note(change, library, policy_id) for change in compare(old, new, library))
 
 
 def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
