@@ -199,6 +199,13 @@ def roles(school: "School") -> dict[str, Role]:
     return out
 
 
+def policy_approver(school: "School", governance) -> str:  # noqa: ANN001 (a policy's governance, or None)
+    """Return the approving body as a cover and an approval name it: the policy's own, else the school's, titled."""
+    if governance is not None and governance.approving_body:
+        return governance.approving_body
+    return body_title(approving_body(school))
+
+
 def body_title(phrase: str) -> str:
     """Return a body's phrase as a title: "the trust board" gives "Trust board"."""
     return _first_upper(phrase[4:] if phrase.lower().startswith("the ") else phrase)

@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
-from generator.governance import PERSON_ROLES, approving_body, body_title, person, signatories
+from generator.governance import PERSON_ROLES, person, policy_approver, signatories
 from generator.governance import roles as governance_roles
 from generator.library import ClauseSpec, Library, PolicyLibrary
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
@@ -325,8 +325,7 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     return Governance(
         index_ref=gov.index_ref if gov else "",
         owner=owner_text,
-        approving_body=(gov.approving_body if gov and gov.approving_body else
-                        body_title(approving_body(school_file.school))),
+        approving_body=policy_approver(school_file.school, gov),
         review_cycle_months=cycle,
         history=history,
     )

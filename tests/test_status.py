@@ -246,3 +246,14 @@ def test_build_approved_needs_a_snapshot_and_builds_a_never_approved_policy_as_i
     assert "model-school/social-media: Draft" in done.stdout
     doc = Document(workspace / "out" / "model-school" / "model-school-social-media.docx")
     assert cover(doc)["Version"] == "Draft" and cover(doc)["Date approved"] == "Not yet approved"
+
+
+def test_a_first_approval_without_by_names_the_schools_approving_body(workspace: Path):
+    school = workspace / "schools" / "model-school.yaml"
+    school.write_text(school.read_text().replace("      approving_body: Governing Body\n", "", 1))
+    done = policygen(workspace, "approve", "schools/model-school.yaml", "--policy", "social-media",
+                     "--date", "2026-11-02")
+    assert done.returncode == 0, done.stderr
+    assert "version 1 on 2026-11-02 by Governing body;" in done.stdout  # a community school: its governing body
+    assert "          by: Governing body\n" in school.read_text()
+    assert policygen(workspace, "check", "schools/model-school.yaml").returncode == 0

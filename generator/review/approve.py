@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from generator.check import check_school
 from generator.dates import add_months, format_date
 from generator.errors import InputError, PolicygenError
+from generator.governance import policy_approver
 from generator.library import Library
 from generator.model import ApprovalRecord, Policy, Status
 from generator.review.history import resolve_as_built
@@ -61,17 +62,13 @@ def approving_body(school_file: SchoolFile, policy_id: str) -> str:
     """Return who approves the school's policy: the body its governance names, else the one that last approved it.
 
     Today a school file names it per policy (``governance: approving_body``);
-    when it does not, the last approval's ``by`` is used, then the default.
+    when it does not, the last approval's ``by`` is used, then the school's approving body (its type's default).
     """
     policy = school_file.school.policies.get(policy_id)
-    if policy is None:
-        return "Full Governing Body"
-    governance = policy.governance
-    if "approving_body" in governance.model_fields_set:
-        return governance.approving_body
-    if governance.approvals:
+    governance = policy.governance if policy is not None else None
+    if governance is not None and "approving_body" not in governance.model_fields_set and governance.approvals:
         return governance.approvals[-1].by
-    return governance.approving_body
+    return policy_approver(school_file.school, governance)
 
 
 def approve(library: Library, path: Path, policy_id: str, when: date, by: str | None = None, summary: str = "", *,
