@@ -330,15 +330,14 @@ def changes(school: Path | None, every: bool, fmt: str, policy_id: str | None, r
     from generator.school import load_school
 
     library = load_library(library_dir)
-    pids = _policy_ids(library, load_school(school), policy_id)
+    school_file = load_school(school)
+    pids = _policy_ids(library, school_file, policy_id)
     if redline is not None and len(pids) > 1:  # the one the governors have approved, unless --policy names it
-        pids = _approved(load_school(school), pids, policy_id, "to redline")
+        pids = _approved(school_file, pids, policy_id, "to redline")
         if len(pids) > 1:
             raise click.UsageError(f"the school has {len(pids)} approved policies ({', '.join(pids)}): "
                                    "name the one to redline with --policy")
     if since is None and until is None:
-        school_file = load_school(school)
-
         def report(pid: str) -> str:
             approvals = school_file.school.policies[pid].governance.approvals
             if policy_id is None and not approvals:  # among all the school's policies: say so, and go on
@@ -358,26 +357,15 @@ def changes(school: Path | None, every: bool, fmt: str, policy_id: str | None, r
 
 def _changes_everywhere(fmt: str, library_dir: Path, schools_dir: Path) -> None:
     from generator.library import load_library
-    from generator.review.due import load_schools
     from generator.review.impact import format_csv, format_json, format_table, impacts
-    from generator.school import load_school
 
     library = load_library(library_dir)
-    paths = sorted(schools_dir.glob("*.yaml"))
-    if not paths:
-        raise click.UsageError(f"no *.yaml school files in {schools_dir}")
-    schools, problems = load_schools(paths, load_school)  # a school that fails is reported; the rest are listed
+    schools, problems = _load_every_school(schools_dir)  # a school that fails is reported; the rest are listed
     items, unchanged, more = impacts(library, schools)
     problems += more
     text = {"table": lambda: format_table(items, unchanged, library.version), "csv": lambda: format_csv(items),
             "json": lambda: format_json(items)}[fmt]()
-    out = click.get_binary_stream("stdout")
-    out.write(text.encode("utf-8"))  # bytes: the CSV's byte-order mark whatever the terminal's encoding
-    out.flush()
-    for problem in dict.fromkeys(problems):
-        click.echo(str(problem), err=True)
-    if problems:
-        raise SystemExit(1)
+    _print_report(text, problems)
 
 
 @cli.command()
@@ -390,15 +378,11 @@ def _changes_everywhere(fmt: str, library_dir: Path, schools_dir: Path) -> None:
 def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir: Path) -> None:
     """List every school and policy whose review is overdue or falls due soon, soonest first."""
     from generator.library import load_library
-    from generator.review.due import due_items, format_csv, format_json, format_table, load_schools
+    from generator.review.due import due_items, format_csv, format_json, format_table
     from generator.review.history import last_snapshot, resolve_as_built
-    from generator.school import load_school
 
     library = load_library(library_dir)
-    paths = sorted(schools_dir.glob("*.yaml"))
-    if not paths:
-        raise click.UsageError(f"no *.yaml school files in {schools_dir}")
-    schools, problems = load_schools(paths, load_school)  # a school that fails is reported; the rest are listed
+    schools, problems = _load_every_school(schools_dir)  # a school that fails is reported; the rest are listed
     changed: dict[tuple[str, str], bool | None] = {}
     for school_file in schools:
         for pid in school_file.school.policies:
@@ -413,6 +397,22 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     items = due_items(library, schools, day, within, changed)
     text = {"table": lambda: format_table(items, day, within), "csv": lambda: format_csv(items, day),
             "json": lambda: format_json(items, day)}[fmt]()
+    _print_report(text, problems)
+
+
+def _load_every_school(schools_dir: Path) -> tuple[list, list]:
+    """Return the school files of ``schools_dir`` that load, and the problems of those that do not."""
+    from generator.review.due import load_schools
+    from generator.school import load_school
+
+    paths = sorted(schools_dir.glob("*.yaml"))
+    if not paths:
+        raise click.UsageError(f"no *.yaml school files in {schools_dir}")
+    return load_schools(paths, load_school)
+
+
+def _print_report(text: str, problems: list) -> None:
+    """Write a report to stdout as UTF-8 bytes, then each problem once; exit 1 if there were any."""
     out = click.get_binary_stream("stdout")
     out.write(text.encode("utf-8"))  # bytes: the CSV's byte-order mark whatever the terminal's encoding
     out.flush()
