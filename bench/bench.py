@@ -3,8 +3,9 @@
     make bench                         # 100 synthetic schools, plus a 400-school memory run
     make bench BENCH_ARGS="--schools 20 --memory-schools 0 --rounds 1"
 
-It writes N synthetic schools (copies of the five examples under new names),
-then measures, in one run:
+It writes N synthetic schools (copies of the example schools under new names),
+builds each one's social-media policy (one document per school), then
+measures, in one run:
 
 1. ``policygen build`` (DOCX and PDF, TOC filled in) with warm workers;
 2. one ``soffice --headless --convert-to pdf`` per file, on the same DOCX;
@@ -40,21 +41,23 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 EXAMPLES = sorted((ROOT / "schools").glob("*.yaml"))
+# one document per school, as in the figures of earlier sessions (a school now has two policy types)
+POLICY = "social-media"
 
 
 def make_schools(count: int, folder: Path) -> list[Path]:
     """Write ``count`` school files named school-0001… cycling through the examples."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    # a school may name a group (a trust): its file sits in groups/ beside the schools' folder
+    shutil.copytree(ROOT / "groups", folder.parent / "groups", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "schools" / "logos", folder / "logos")  # logos live in the school's folder
     yaml = YAML()
     paths = []
     for i in range(count):
         example = EXAMPLES[i % len(EXAMPLES)]
         data = yaml.load(example.read_text())
         data["name"] = f"{data['name']} {i + 1:04d}"
-        logo = data.get("branding", {}).get("logo")
-        if logo:
-            data["branding"]["logo"] = str(ROOT / "schools" / logo)
         path = folder / f"school-{i + 1:04d}.yaml"
         with path.open("w") as handle:
             yaml.dump(data, handle)
@@ -174,7 +177,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT, memory: bool = False) -> tupl
 def policygen_build(schools_dir: Path, out: Path, jobs: int, fmt: list[str], memory: bool = False) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "generator", "build", "--all", "--schools-dir", str(schools_dir),
-           "--out", str(out), "--jobs", str(jobs)]
+           "--out", str(out), "--jobs", str(jobs), "--policy", POLICY]
     for f in fmt:
         cmd += ["--format", f]
     return run_measured(cmd, memory=memory)
