@@ -2,6 +2,10 @@
 
 Models declare the shape of each file; this module maps each pydantic error
 back to the YAML node it is about and words it for a person editing YAML.
+A discriminated union (a clause's ``kind:``) is followed through its tag, so
+an unknown key is suggested from its own member's keys, and a model may word
+a key it refuses itself, through a ``misplaced_key(key)`` class method
+(``variants`` on a fixed clause).
 """
 
 from __future__ import annotations

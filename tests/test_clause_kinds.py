@@ -14,7 +14,6 @@ import pytest
 
 from generator.library import load_library
 from generator.listing import describe_library
-from generator.school import load_school
 
 from conftest import FIXTURES
 
@@ -146,5 +145,3 @@ def test_the_listing_describes_each_kind_by_its_default():
     assert f"  {'escorts':34} optional Escorts  [off by default]" in lines
     assert (f"  {'local-arrangements':34} local    Our arrangements  [the school's own text, or this default]"
             in lines)
-    school = load_school(GOVERNANCE / SCHOOL)
-    assert "visitors" in school.school.policies

@@ -71,7 +71,11 @@ class ClauseOption:
 
 
 class ClauseBase(Strict):
-    """What every clause has: id, title, guidance for advisers and a changelog."""
+    """What every clause has: id, title, guidance for advisers and a changelog.
+
+    The answers here are those of a clause with one ``text`` (fixed, optional,
+    local); a kind answers differently by overriding them.
+    """
 
     id: Id
     title: Text
