@@ -25,7 +25,7 @@ import click
 
 from generator.build import Job, Outcome, build_job, jobs_for, render_job, write_job
 from generator.check import Resolver, split_repeated_ids
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.errors import Interrupted, PolicygenError, Problem
 from generator.incremental import Incremental
 from generator.library import Library, load_library

@@ -26,7 +26,7 @@ from generator.validate import suggest
 
 
 # How a school's policy is resolved: plain :func:`generator.resolve.resolve`, or, from the
-# command line, ``review.history.resolve_as_built`` (with its approval history)
+# command line, ``review.as_built.resolve_as_built`` (with its approval history)
 Resolver = Callable[[Library, SchoolFile, str], Policy]
 
 

@@ -70,7 +70,7 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     from generator.check import check_paths
     from generator.library import load_library
     from generator.render.docx import DEFAULT_TEMPLATE
-    from generator.review.history import resolve_as_built
+    from generator.review.as_built import resolve_as_built
     from generator.trial import try_template
 
     library = load_library(library_dir)
@@ -133,7 +133,7 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
     started = start_pool(len(paths), set(formats), jobs) if not cluster else (None, None)
     try:
         from generator.batch import run_build
-        from generator.review.history import approved_policy, resolve_as_built
+        from generator.review.as_built import approved_policy, resolve_as_built
     except BaseException:  # interrupted while importing: run_build would have stopped them
         if started[1]:
             started[1].stop()
@@ -174,7 +174,7 @@ def dump(school: Path, policy_id: str | None, fmt: str, library_dir: Path) -> No
 
     from generator.dump import dump_json, dump_text
     from generator.library import load_library
-    from generator.review.history import resolve_as_built
+    from generator.review.as_built import resolve_as_built
     from generator.school import load_school
 
     library = load_library(library_dir)
@@ -379,7 +379,8 @@ def due(within: int, today: str | None, fmt: str, library_dir: Path, schools_dir
     """List every school and policy whose review is overdue or falls due soon, soonest first."""
     from generator.library import load_library
     from generator.review.due import due_items, format_csv, format_json, format_table
-    from generator.review.history import last_snapshot, resolve_as_built
+    from generator.review.as_built import resolve_as_built
+    from generator.review.history import last_snapshot
 
     library = load_library(library_dir)
     schools, problems = _load_every_school(schools_dir)  # a school that fails is reported; the rest are listed

@@ -110,7 +110,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
     ``changes`` are the rows of the table of changes, built from the approval
     record and its snapshots by :func:`generator.review.history.change_rows`
     (none when not given). The policy's status is a draft: only a comparison
-    with the last approval's snapshot (``review.history.resolve_as_built``)
+    with the last approval's snapshot (``review.as_built.resolve_as_built``)
     can find it approved.
 
     Raises:

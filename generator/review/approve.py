@@ -23,7 +23,7 @@ from generator.errors import InputError, PolicygenError
 from generator.governance import policy_approver
 from generator.library import Library
 from generator.model import ApprovalRecord, Policy, Status
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.record import (
     approval_lock, commit_approval, commit_removal, encode_like, real_path, writable_school_file,
 )

@@ -69,7 +69,7 @@ def due_items(library: Library, school_files: list[SchoolFile], today: date, wit
     """Return policies never approved, overdue, or due within ``within`` days, soonest first.
 
     ``changed`` says, by (school id, policy id), whether the printed wording
-    differs from the last approval (from ``review.history``); unknown when absent.
+    differs from the last approval (from ``review.as_built``); unknown when absent.
     """
     items = []
     for school_file in school_files:

@@ -19,7 +19,8 @@ from generator.errors import InputError, Problem
 from generator.library import Library
 from generator.model import ChangeNote
 from generator.review.due import excel_csv
-from generator.review.history import last_snapshot, resolve_as_built
+from generator.review.as_built import resolve_as_built
+from generator.review.history import last_snapshot
 from generator.review.redline import change_notes
 from generator.review.snapshot import take_snapshot
 from generator.school import SchoolFile

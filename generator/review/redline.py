@@ -24,7 +24,7 @@ from generator.render.docx import DEFAULT_TEMPLATE, render_docx
 from generator.render.redline import Marks
 from generator.render.reproducible import pin_pdf
 from generator.review.diff import ClauseChange, compare
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.snapshot import Snapshot, approved_snapshots, take_snapshot
 from generator.school import SchoolFile, load_school
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from generator.build import Job, render_job, target_paths, write_docx_and_pdf
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.library import Library
 from generator.render.docx import DEFAULT_TEMPLATE
 from generator.school import SchoolFile
