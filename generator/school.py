@@ -91,7 +91,10 @@ class Approval(Strict):
         return self.next_review or add_months(self.date, cycle_months)
 
 
-class Governance(Strict):
+class PolicyGovernance(Strict):
+    """The ``governance:`` of one policy in the school file: reference, owner, approving body, review cycle,
+    and the approvals recorded so far (printed as the policy's :class:`generator.model.DocumentControl`)."""
+
     index_ref: str = ""
     owner: Role = "headteacher"
     approving_body: str = ""    # as printed on the cover; default: the school's approving body
@@ -140,7 +143,7 @@ class SchoolPolicy(Strict):
     additions: list[Addition] = Field(default_factory=list)
     related_policies: list[Text] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
-    governance: Governance = Field(default_factory=Governance)
+    governance: PolicyGovernance = Field(default_factory=PolicyGovernance)
 
 
 class RoleTitles(Strict):
