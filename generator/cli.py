@@ -127,24 +127,23 @@ def build(schools: tuple[Path, ...], all_: bool, policy_id: str | None, formats:
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is one clear error, before any work
     prepare_out_dir(out_dir)  # so is an unusable --out, before LibreOffice starts
-    # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
-    from generator.render.pdf import start_pool
+    from generator.plan import plan_build, start_workers
 
-    started = start_pool(len(paths), set(formats), jobs) if not cluster else (None, None)
+    plan = plan_build(formats, library_dir=library_dir, out_dir=out_dir, template=template, jobs=jobs,
+                      policy_id=policy_id, cluster=cluster, force=force, approved=approved)
+    # LibreOffice starts first, so its start-up overlaps importing the rest of policygen
+    pool = start_workers(plan, len(paths))
     try:
         from generator.batch import run_build
-        from generator.review.as_built import approved_policy, resolve_as_built
     except BaseException:  # interrupted while importing: run_build would have stopped them
-        if started[1]:
-            started[1].stop()
+        if pool:
+            pool.stop()
         raise
 
     from generator.targets import UnknownPolicy
 
     try:
-        ok = run_build(paths, library_dir=library_dir, out_dir=out_dir, template=template, formats=set(formats),
-                       jobs=jobs, policy_id=policy_id, echo=click.echo, started=started, force=force,
-                       cluster=cluster, resolver=approved_policy if approved else resolve_as_built)
+        ok = run_build(paths, plan, echo=click.echo, pool=pool)
     except UnknownPolicy as exc:
         raise click.BadParameter(str(exc), param_hint="--policy") from None
     if not ok:
