@@ -81,7 +81,7 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
         from generator.groups import check_groups
 
         school_problems = list(dict.fromkeys(school_problems + check_groups(schools_dir.parent / "groups")))
-    problems = library.warnings + school_problems
+    problems = library.warnings + list(school_problems)
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = [p for p in problems if p.severity == "error" or strict]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.source import Loc, Source, load_source
 from generator.validate import suggest
 
@@ -119,7 +119,7 @@ def _chain(school: Source) -> list[Source]:
         current, key = group, "parent"
 
 
-def check_groups(folder: Path) -> list[Problem]:
+def check_groups(folder: Path) -> Findings:
     """Return the problems of every group file in ``folder``, used by a school or not."""
     problems: list[Problem] = []
     for path in sorted(Path(folder).glob("*.yaml")) if Path(folder).is_dir() else []:
@@ -127,7 +127,7 @@ def check_groups(folder: Path) -> list[Problem]:
             _check_group(load_source(path))
         except InputError as exc:
             problems.extend(exc.problems)
-    return problems
+    return Findings(problems)
 
 
 def _check_group(group: Source) -> None:
