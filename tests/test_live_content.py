@@ -19,7 +19,7 @@ from conftest import ROOT
 # and browser tests are left out (they run on their own fixtures, are slow, and
 # need the virtualenv's npm packages), and so is this file.
 NOT_IN_THE_COPY = ["tests/test_live_content.py", "tests/test_render_pdf.py", "tests/web",
-                   "tests/test_faults.py", "tests/test_cluster.py"]
+                   "tests/test_faults.py", "tests/test_cluster.py", "tests/test_bench.py"]
 
 
 def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
