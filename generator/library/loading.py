@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.library.checks import check_policy_type, check_shared_texts
 from generator.library.kinds import ClauseBase, read_clause
 from generator.library.models import (
@@ -60,10 +60,9 @@ def load_library(root: Path) -> Library:
     problems.extend(_unused_shared(shared, policies))
     if not policies and not problems:
         problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
-    problems.sort(key=lambda p: (str(p.path), p.line, p.col))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    return Library(root, version, policies, warnings=problems, title=title)
+    found = Findings(problems).sorted()
+    found.raise_if_errors()
+    return Library(root, version, policies, warnings=list(found), title=title)
 
 
 def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem], shared_unread: int = 0) -> PolicyType | None:

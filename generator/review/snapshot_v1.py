@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from generator.model import Block, Brand, Clause, Governance, ListBlock, ListItem, Paragraph, Policy, Run, Section
+from generator.model import Block, Brand, Clause, DocumentControl, ListBlock, ListItem, Paragraph, Policy, Run, Section
 from generator.policy_data import TreeError
 from generator.review.snapshot import SnapshotMeta, bad_snapshot, read_date
 
@@ -53,7 +53,7 @@ def load_v1(path: Path, text: str) -> tuple[SnapshotMeta, Policy]:
     secs = tuple(_v1_section(sid, heading, clauses) for sid, (heading, clauses) in sections.items())
     policy = Policy(meta.policy_id, "", meta.library_version, meta.school_id, "",
                     Brand(None, "", "#1F3864", "#2E75B6", "Carlito", ""),
-                    Governance("", "", meta.by, 0, ()), secs)
+                    DocumentControl("", "", meta.by, 0, ()), secs)
     return meta, policy
 
 
