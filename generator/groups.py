@@ -66,9 +66,24 @@ def load_layers(school: Source) -> Source:
         InputError: a group file is missing, unreadable or badly formed, the
             chain loops, or a file overrides a locked key.
     """
+    merged, problems = merge_layers(school)
+    if problems:
+        raise InputError(problems)
+    return merged
+
+
+def merge_layers(school: Source) -> tuple[Source, list[Problem]]:
+    """Return ``school`` merged over its group chain, and a problem for each locked key a nearer file sets.
+
+    The merge is made anyway (the nearer value wins), so a check can go on to
+    report the school's other problems too.
+
+    Raises:
+        InputError: a group file is missing, unreadable or badly formed, or the chain loops.
+    """
     data = school.data()
     if not data.get("group"):
-        return school
+        return school, []
     chain = _chain(school)
     layers = list(reversed(chain))     # eldest first
     merged: dict[str, Any] = {}
@@ -88,10 +103,8 @@ def load_layers(school: Source) -> Source:
         if layer is not school:
             for dotted in layer.data().get("locked") or []:
                 locks.append((tuple(str(dotted).split(".")), index))
-    if problems:
-        raise InputError(list(dict.fromkeys(problems)))
     merged["group"] = data["group"]
-    return LayeredSource(school, layers, merged, origin)
+    return LayeredSource(school, layers, merged, origin), list(dict.fromkeys(problems))
 
 
 def _chain(school: Source) -> list[Source]:
