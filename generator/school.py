@@ -133,8 +133,8 @@ class Contact(Strict):
         return f"{self.name} ({self.details})" if self.details else self.name
 
 
-class SchoolPolicy(Strict):
-    """A school's choices and governance for one policy type."""
+class PolicySettings(Strict):
+    """A school's settings for one policy type: its choices, additions, lists and governance."""
 
     choices: dict[Id, str | bool] = Field(default_factory=dict)
     additions: list[Addition] = Field(default_factory=list)
@@ -171,7 +171,7 @@ class School(Strict):
     website: str = ""
     branding: Branding = Field(default_factory=Branding)
     people: dict[Role, Person] = Field(default_factory=dict)
-    policies: dict[Id, SchoolPolicy] = Field(default_factory=dict)
+    policies: dict[Id, PolicySettings] = Field(default_factory=dict)
 
     @field_validator("type")
     @classmethod
