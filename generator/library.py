@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from generator.context import sample_context, unknown_placeholder
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.source import Loc, Source, load_source
 from generator.templating import RenderFailure, compile_problem, escape_markdown, placeholder_paths, render_text
@@ -267,10 +267,9 @@ def load_library(root: Path) -> Library:
     problems.extend(_unused_shared(shared, policies))
     if not policies and not problems:
         problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
-    problems.sort(key=lambda p: (str(p.path), p.line, p.col))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    return Library(root, version, policies, warnings=problems, title=title)
+    found = Findings(problems).sorted()
+    found.raise_if_errors()
+    return Library(root, version, policies, warnings=list(found), title=title)
 
 
 def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem], shared_unread: int = 0) -> PolicyType | None:

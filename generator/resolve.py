@@ -15,7 +15,7 @@ from generator.governance import roles as governance_roles
 from generator.library import ClauseSpec, Library, PolicyType
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
-    ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section, Status,
+    ApprovalRecord, Block, Brand, ChangeRow, Clause, DocumentControl, Form, FormRow, Policy, Section, Status,
 )
 from generator.school import SchoolFile
 from generator.source import Loc, Source
@@ -110,7 +110,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
     ``changes`` are the rows of the table of changes, built from the approval
     record and its snapshots by :func:`generator.review.history.change_rows`
     (none when not given). The policy's status is a draft: only a comparison
-    with the last approval's snapshot (``review.history.resolve_as_built``)
+    with the last approval's snapshot (``review.as_built.resolve_as_built``)
     can find it approved.
 
     Raises:
@@ -308,7 +308,7 @@ def _form(lib: PolicyType, form_id: str, context: dict[str, Any], school_file: S
     return Form(form_id, intro, tuple(rows))
 
 
-def _governance(lib: PolicyType, school_file: SchoolFile) -> Governance:
+def _governance(lib: PolicyType, school_file: SchoolFile) -> DocumentControl:
     policy = school_file.school.policies.get(lib.spec.id)
     gov = policy.governance if policy else None
     cycle = gov.cycle(lib.spec.review_cycle_months) if gov else lib.spec.review_cycle_months
@@ -322,7 +322,7 @@ def _governance(lib: PolicyType, school_file: SchoolFile) -> Governance:
     title = (owner.title or _role_title(school_file, owner)) if owner else ""
     owner_text = (f"{owner.name}, {title}" if owner and title else owner.name if owner
                   else owner_role.replace("_", " ").capitalize())
-    return Governance(
+    return DocumentControl(
         index_ref=gov.index_ref if gov else "",
         owner=owner_text,
         approving_body=policy_approver(school_file.school, gov),

@@ -15,6 +15,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from generator.batch import run_build
+from generator.plan import plan_build
 from generator.library import load_library
 from generator.manifest import MANIFEST_NAME
 from generator.resolve import resolve
@@ -25,9 +26,10 @@ from conftest import ROOT
 
 def _build(workspace: Path, out: Path, *, force: bool = False, paths: list[Path] | None = None) -> tuple[bool, list[str]]:
     lines: list[str] = []
-    ok = run_build(paths or sorted((workspace / "schools").glob("*.yaml")), library_dir=workspace / "clauses",
-                   out_dir=out, template=workspace / "templates" / "house-style.docx", formats={"docx"}, jobs=None,
-                   policy_id=None, echo=lambda line="", err=False: lines.append(line), office=None, force=force)
+    plan = plan_build({"docx"}, library_dir=workspace / "clauses", out_dir=out,
+                      template=workspace / "templates" / "house-style.docx", force=force)
+    ok = run_build(paths or sorted((workspace / "schools").glob("*.yaml")), plan,
+                   echo=lambda line="", err=False: lines.append(line))
     return ok, lines
 
 
