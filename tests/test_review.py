@@ -108,7 +108,7 @@ def test_round_trip(workspace: Path):
     assert lines[0] == ("Social Media Policy of Roselands & Stafford Federation: changes since version 2, approved "
                         "20 November 2026 by FGB (clause library 2026.11.23; now 2026.12)")
     assert lines[1:4] == ["  7.3 Media enquiries: reworded",
-                          "      library 2026-11-21: Enquiries must reach the headteacher the same day.",
+                          "      library, 21 November 2026: Enquiries must reach the headteacher the same day.",
                           "1 reworded."]
 
     # 4. the redline shows it as a tracked change

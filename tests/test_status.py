@@ -94,7 +94,7 @@ def test_reworded_wording_is_a_draft_in_all_three_places_and_build_approved_give
     # changes quotes the same-day changelog line, by library version
     done = policygen(workspace, "changes", SCHOOL)
     assert done.returncode == 0, done.stderr
-    assert "library 2017-06-19: Same-day reply." in done.stdout
+    assert "library, 19 June 2017: Same-day reply." in done.stdout
 
 
 def test_a_changed_choice_is_a_draft(workspace: Path):
@@ -239,7 +239,7 @@ def test_build_approved_needs_a_snapshot_and_builds_a_never_approved_policy_as_i
     shutil.rmtree(workspace / "schools" / "holtsmere-end.approved")
     done = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "no approved snapshot of the social-media policy to rebuild" in done.stderr
+    assert "version 2 of the social-media policy (its last approval) has no snapshot" in done.stderr
     done = policygen(workspace, "build", "schools/model-school.yaml", "--approved", "--policy", "social-media",
                      "--format", "docx", "--out", "out")
     assert done.returncode == 0, done.stderr
@@ -275,3 +275,20 @@ def test_a_first_approval_that_cannot_be_written_leaves_no_snapshot_folder(works
     assert done.returncode == 1 and "nothing was changed" in done.stderr and "Traceback" not in done.stderr
     assert path.read_bytes() == before
     assert not (workspace / "schools" / "model-school.approved").exists()
+
+
+def test_an_approval_added_by_hand_is_named_where_its_wording_is_not_known(workspace: Path):
+    # version 3 typed into the school file, not recorded by approve: no snapshot keeps its wording
+    path = workspace / SCHOOL
+    v2 = '        - {version: "2", date: 2017-06-19, by: Full Governing Body, summary: Reviewed in June 2017; no change to content.}\n'
+    path.write_text(path.read_text().replace(v2, v2 + '        - {version: "3", date: 2026-10-01, by: Full Governing Body}\n'))
+    assert 'version: "3"' in path.read_text()
+    done = policygen(workspace, "changes", SCHOOL, "--policy", "social-media")
+    assert done.returncode == 0, done.stderr
+    assert ("Note: version 3 (approved 1 October 2026) has no snapshot, so its wording is not known; these are "
+            "the changes since version 2") in done.stdout
+    done, doc = build(workspace)
+    assert cover(doc)["Version"] != "3"  # never printed as approved: its wording is not known
+    done = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
+    assert done.returncode == 1 and "version 3 of the social-media policy (its last approval) has no snapshot" \
+        in done.stderr

@@ -83,8 +83,12 @@ def approved_policy(library: Library, school_file: SchoolFile, policy_id: str) -
     if choices is not None and not choices.governance.approvals:
         return resolve_as_built(library, school_file, policy_id)  # never approved: the draft, marked as one
     if last is None:
+        latest = choices.governance.approvals[-1] if choices is not None else None
         raise InputError(school_file.source.problem(
-            where, f"no approved snapshot of the {policy_id} policy to rebuild: record an approval "
+            where, f"version {latest.version} of the {policy_id} policy (its last approval) has no snapshot, so "
+                   "its wording is not known and cannot be rebuilt: if it approved the wording printed today, "
+                   "record that with policygen approve --baseline" if latest is not None else
+                   f"no approved snapshot of the {policy_id} policy to rebuild: record an approval "
                    f"(policygen approve) or a baseline (policygen approve --baseline) first", key=True))
     if last.meta.format < 2:
         raise InputError(school_file.source.problem(

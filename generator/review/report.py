@@ -36,6 +36,12 @@ def describe_changes(library: Library, path: Path, policy_id: str) -> str:
     lines = [f"{policy.title} of {policy.school_name}: changes since version {last.version}, "
              f"approved {format_date(last.approved)} by {last.by} (clause library {last.library_version}; now "
              f"{library.version})"]
+    latest = approvals[-1]
+    if latest.version != last.version:  # recorded by hand, or before policygen: its wording was not kept
+        lines.append(f"  Note: version {latest.version} (approved {format_date(latest.date)}) has no snapshot, so "
+                     f"its wording is not known; these are the changes since version {last.version}, the last "
+                     f"approval whose wording was kept. If version {latest.version} approved the wording printed "
+                     f"today, record that with `policygen approve {path} --policy {policy_id} --baseline`.")
     if not found:
         lines.append("  No changes: the policy prints exactly as approved.")
     for change in found:
@@ -60,5 +66,5 @@ def _describe(change: ClauseChange, library: Library, policy_id: str) -> list[st
         head += " (switched off, or removed from the library)"
     out = [head]
     for entry in change.changelog:
-        out.append(f"      library {entry.date}: {entry.summary}")
+        out.append(f"      library, {format_date(entry.date)}: {entry.summary}")
     return out
