@@ -78,9 +78,10 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         raise InputError(school_file.source.problem(("policies",), f"unknown policy {policy_id!r}{suggest(policy_id, library.policies)}"))
     lib = library.policies[policy_id]
     chosen, problems = selection(lib, school_file)
-    problems.extend(_addition_problems(lib, school_file))
-    if problems:
-        raise InputError(problems)
+    misplaced = _addition_problems(lib, school_file)
+    if misplaced:
+        raise InputError(problems + misplaced)
+    # a refused choice leaves its clause out; the rest is still rendered, so every problem is reported at once
     governance = _governance(lib, school_file)
     context = text_context(school_file, policy_id, lib.spec.title, governance.review_cycle_months)
     sections: list[Section] = []
@@ -143,6 +144,8 @@ def _section_clauses(lib: PolicyType, school_file: SchoolFile, section_id: str, 
                      problems: list[Problem]) -> list[Clause]:
     out: list[Clause] = []
     for clause_id in clause_ids:
+        if clause_id not in chosen:
+            continue  # the school's value for it was refused (reported by selection)
         clause = lib.clauses[clause_id]
         wording = clause.wording(chosen[clause_id])
         title = curl_quotes(clause.title)

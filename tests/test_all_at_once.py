@@ -74,3 +74,14 @@ def test_a_wrong_school_type_stops_before_the_checks_that_depend_on_it(workspace
     done = policygen(workspace, "check", "schools/model-school.yaml")
     [line] = done.stderr.splitlines()
     assert "unknown school type 'scool'" in line
+
+
+def test_a_refused_choice_and_a_missing_signatory_come_in_one_run(workspace: Path):
+    edit(workspace / "schools" / "model-school.yaml",
+         ("  chair_of_governors: {name: The Chair of Governors, title: Chair of Governors}\n", ""),
+         ("      monitoring: routine\n", "      monitoring: routin\n"))
+    done = policygen(workspace, "check", "schools/model-school.yaml")
+    lines = done.stderr.splitlines()
+    assert any("Social Media Policy's form 'adoption-sign-off' names the person in the role 'chair_of_governors'" in line
+               for line in lines), lines
+    assert any("monitoring: no variant 'routin'" in line for line in lines), lines
