@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.compare import mark_changes
 from generator.dates import format_date
 from generator.errors import ConverterError, InputError
+from generator.markdown import curl_quotes
 from generator.library import Library
 from generator.model import ChangeNote, Comparison, Policy
 from generator.output import commit, prepare_target, temp_path_for, write_atomic, write_file
@@ -196,4 +197,4 @@ def variant_label(library: Library, policy_id: str, clause_id: str, variant: str
     lib = library.policies.get(policy_id)
     spec = lib.clauses.get(clause_id) if lib else None
     label = spec.variant_label(variant) if spec else None
-    return label or "a wording no longer in the library"
+    return curl_quotes(label) if label else "a wording no longer in the library"
