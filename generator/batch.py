@@ -134,3 +134,4 @@ def _plan(library: Library, paths: list[Path], policy_id: str | None, incrementa
             if not incremental.current(library, job):
                 report.planned += 1
                 yield job
+        incremental.close(path)  # its record is written once its last document is
