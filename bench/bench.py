@@ -2,6 +2,7 @@
 
     make bench                         # 100 synthetic schools, plus a 400-school memory run
     make bench BENCH_ARGS="--schools 20 --memory-schools 0 --rounds 1"
+    make bench BENCH_ARGS="--project tests/fixtures/project --out /tmp/b"   # another library and schools
 
 It writes N synthetic schools (copies of the example schools under new names),
 builds each one's social-media policy (one document per school), then
@@ -39,8 +40,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-EXAMPLES = sorted((ROOT / "schools").glob("*.yaml"))
+OUT = ROOT / "bench" / "out"        # --out
+PROJECT = ROOT                      # --project: its clauses/, schools/ (with logos/) and groups/
 # one document per school, as in the figures of earlier sessions (a school now has two policy types)
 POLICY = "social-media"
 
@@ -50,12 +51,14 @@ def make_schools(count: int, folder: Path) -> list[Path]:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     # a school may name a group (a trust): its file sits in groups/ beside the schools' folder
-    shutil.copytree(ROOT / "groups", folder.parent / "groups", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "schools" / "logos", folder / "logos")  # logos live in the school's folder
+    if (PROJECT / "groups").is_dir():
+        shutil.copytree(PROJECT / "groups", folder.parent / "groups", dirs_exist_ok=True)
+    shutil.copytree(PROJECT / "schools" / "logos", folder / "logos")  # logos live in the school's folder
+    examples = sorted((PROJECT / "schools").glob("*.yaml"))
     yaml = YAML()
     paths = []
     for i in range(count):
-        example = EXAMPLES[i % len(EXAMPLES)]
+        example = examples[i % len(examples)]
         data = yaml.load(example.read_text())
         data["name"] = f"{data['name']} {i + 1:04d}"
         path = folder / f"school-{i + 1:04d}.yaml"
@@ -177,7 +180,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT, memory: bool = False) -> tupl
 def policygen_build(schools_dir: Path, out: Path, jobs: int, fmt: list[str], memory: bool = False) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "generator", "build", "--all", "--schools-dir", str(schools_dir),
-           "--out", str(out), "--jobs", str(jobs), "--policy", POLICY]
+           "--library-dir", str(PROJECT / "clauses"), "--out", str(out), "--jobs", str(jobs), "--policy", POLICY]
     for f in fmt:
         cmd += ["--format", f]
     return run_measured(cmd, memory=memory)
@@ -216,8 +219,9 @@ def docx_in_process(repeats: int = 30) -> dict[str, float]:
     from generator.resolve import resolve
     from generator.school import load_school
 
-    library = load_library(ROOT / "clauses")
-    school = load_school(ROOT / "schools" / "roselands-stafford.yaml")
+    library = load_library(PROJECT / "clauses")
+    timed = PROJECT / "schools" / "roselands-stafford.yaml"  # the school earlier figures timed
+    school = load_school(timed if timed.exists() else sorted((PROJECT / "schools").glob("*.yaml"))[0])
     render_docx(resolve(library, school, "social-media"))  # warm up
     times = []
     for _ in range(repeats):
@@ -239,6 +243,7 @@ def split(items: list[Path], parts: int) -> list[list[Path]]:
 
 
 def main() -> None:
+    global PROJECT, OUT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--memory-schools", type=int, default=400, help="second run for peak memory (0: skip)")
@@ -246,7 +251,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved rounds: each builds all N schools, converts 1/rounds of the files "
                              "one soffice per file, and runs one soffice over all the files")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="where the library and the example schools are (default: this project)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder for schools, documents and results")
     args = parser.parse_args()
+    PROJECT, OUT = args.project.resolve(), args.out.resolve()
 
     OUT.mkdir(parents=True, exist_ok=True)
     n, rounds = args.schools, max(1, args.rounds)

@@ -29,7 +29,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{_show(self.path)}:{self.line}:{self.col}"
+        # the whole file (missing, a folder, too big): "file: message", as compilers write it
+        where = f"{_show(self.path)}:{self.line}:{self.col}" if self.line else _show(self.path)
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}"
 

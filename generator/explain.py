@@ -14,6 +14,7 @@ from generator.groups import provenance
 from generator.school import SchoolFile
 
 DERIVED = ("employer", "approving_body", "reviewing_body", "governing_body")
+ROLE_KEYS = ("head", "chair", "ceo")
 
 
 def explain(school_file: SchoolFile, key: str | None = None, relative_to: Path | None = None) -> str:
@@ -24,15 +25,21 @@ def explain(school_file: SchoolFile, key: str | None = None, relative_to: Path |
     """
     where = relative_to or Path.cwd()
     wanted = tuple(key.split(".")) if key else ()
+    # role.employer is the school's employer: key, role.head its roles.head, wherever a file sets them
+    also = {("role", r): (r,) for r in DERIVED} | {("role", r): ("roles", r) for r in ROLE_KEYS}
+    under = [wanted, also[wanted]] if wanted in also else [wanted]
+    locks = _locks(school_file)
     lines = []
     for path, value, file, line in provenance(school_file.source):
-        if path[: len(wanted)] != wanted:
+        if not any(path[: len(w)] == w for w in under):
             continue
-        lines.append(f"{'.'.join(map(str, path))}: {_show(value)}  ({_relative(file, where)}:{line})")
+        lock = next((owner for locked, owner in locks if path[: len(locked)] == locked), None)
+        note = f", locked by {lock}" if lock else ""
+        lines.append(f"{'.'.join(map(str, path))}: {_show(value)}  ({_relative(file, where)}:{line}{note})")
     school = school_file.school
     kind = governance.school_type(school)
     found = governance.roles(school)
-    for role in ("head", "chair", "ceo", *DERIVED):
+    for role in (*ROLE_KEYS, *DERIVED):
         name = f"role.{role}"
         if wanted and not (name.startswith(".".join(wanted)) or wanted == (role,)):
             continue
@@ -43,16 +50,26 @@ def explain(school_file: SchoolFile, key: str | None = None, relative_to: Path |
                else f"default for {_article(kind.label)} {kind.label}")
         lines.append(f"{name}: {found[role].text}  ({why})")
     if not lines:
-        known = sorted({str(p[0]) for p, *_ in provenance(school_file.source)})
+        known = sorted({str(p[0]) for p, *_ in provenance(school_file.source)} | {"role"})
         raise InputError(Problem(school_file.path, 0, 0, f"no key {key!r} in this school's data; it has: "
                                                          f"{', '.join(known)}"))
     return "\n".join(lines) + "\n"
 
 
 def _show(value: object) -> str:
+    """Return ``value`` as it would be written in a school file (flow style): lists in [], mappings in {}."""
     if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     return "" if value is None else str(value)
+
+
+def _locks(school_file: SchoolFile) -> list[tuple[tuple[str, ...], str]]:
+    """Return each key a group locks, with the group's title."""
+    layers = getattr(school_file.source, "layers", [])[:-1]  # the school's groups; the school file is last
+    return [(tuple(str(dotted).split(".")), str(layer.data().get("title") or layer.path.stem))
+            for layer in layers for dotted in layer.data().get("locked") or []]
 
 
 def _article(word: str) -> str:

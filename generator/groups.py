@@ -151,9 +151,11 @@ def _check_group(group: Source) -> None:
 
 
 def _locked_problem(layer: Source, path: Loc, lock: Loc, by: Source) -> Problem:
-    line, _ = by.locate(("locked",))
+    entries = [tuple(str(dotted).split(".")) for dotted in by.data().get("locked") or []]
+    line, _ = by.locate(("locked", entries.index(lock)) if lock in entries else ("locked",))
     owner = by.data().get("title") or by.path.stem
-    return layer.problem(path, f"{'.'.join(map(str, lock))} is locked by {owner} ({by.path.name}:{line}): "
+    where = f"{by.path.parent.name}/{by.path.name}"  # groups/<id>.yaml
+    return layer.problem(path, f"{'.'.join(map(str, lock))} is locked by {owner} ({where}:{line}): "
                                f"remove it from this file, or ask {owner} to change it", key=True)
 
 

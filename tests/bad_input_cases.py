@@ -172,7 +172,7 @@ SCHOOL_CASES = [
     ("deep-block-nesting", BASE + "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "end\n",
      [f"{S}:73:51: " + DEEP]),
     ("deep-mapping-in-flow", "name: Test School\nx: " + "{a: " * 60 + "1" + "}" * 60 + "\n", [f"{S}:2:200: " + DEEP]),
-    ("file-over-1-mb", BASE + "# " + "x" * 1_100_000 + "\n", [f"{S}:0:0: file is 1.1 MB; policygen reads at most 1 MB"]),
+    ("file-over-1-mb", BASE + "# " + "x" * 1_100_000 + "\n", [f"{S}: file is 1.1 MB; policygen reads at most 1 MB"]),
 
     # --- values the model refuses (item 7, school-file parts; item 3 lengths) ---
     ("review-cycle-true", [("      owner: headteacher", "      owner: headteacher\n      review_cycle_months: true")],

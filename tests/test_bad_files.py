@@ -55,10 +55,10 @@ def make_null_link(folder: Path) -> None:
 
 
 FILE_KINDS = [
-    ("fifo", make_fifo, "pipe.yaml:0:0: file is a named pipe (FIFO), not a regular file"),
-    ("dev-zero-link", make_zero_link, "pipe.yaml:0:0: file is a device, not a regular file"),
-    ("dev-null-link", make_null_link, "pipe.yaml:0:0: file is a device, not a regular file"),
-    ("folder", make_folder, "pipe.yaml:0:0: file is a folder, not a regular file"),
+    ("fifo", make_fifo, "pipe.yaml: file is a named pipe (FIFO), not a regular file"),
+    ("dev-zero-link", make_zero_link, "pipe.yaml: file is a device, not a regular file"),
+    ("dev-null-link", make_null_link, "pipe.yaml: file is a device, not a regular file"),
+    ("folder", make_folder, "pipe.yaml: file is a folder, not a regular file"),
 ]
 
 
@@ -80,7 +80,7 @@ def test_only_regular_files_are_read(case_dir: Path, capsys, kind, make, expecte
 def test_a_file_name_with_a_newline_is_not_an_id(case_dir: Path, capsys):
     (case_dir / "evil\n.yaml").write_text((FIXTURE / "base.yaml").read_text())
     assert check(capsys, "evil\n.yaml") == (1, [
-        "evil\\n.yaml:0:0: school file name 'evil\\n.yaml' must be lower-case letters, digits and hyphens "
+        "evil\\n.yaml: school file name 'evil\\n.yaml' must be lower-case letters, digits and hyphens "
         "(it is the school id)"])
 
 
@@ -88,7 +88,7 @@ def test_a_school_id_longer_than_60_characters(case_dir: Path, capsys):
     name = "a" * 61 + ".yaml"
     (case_dir / name).write_text((FIXTURE / "base.yaml").read_text())
     assert check(capsys, name) == (1, [
-        f"{name}:0:0: school file name '{name}' is longer than 60 characters (it is the school id, and names "
+        f"{name}: school file name '{name}' is longer than 60 characters (it is the school id, and names "
         "its output files)"])
 
 
@@ -101,11 +101,11 @@ def test_two_schools_with_one_id_in_a_batch(case_dir: Path, capsys):
     message = ("each school in one build needs an id (file name) of its own, or one would overwrite the "
                "other's documents")
     assert check(capsys, "a/school.yaml", "b/school.yaml", "a/school.yaml") == (1, [
-        f"b/school.yaml:0:0: this file has the same school id as a/school.yaml; {message}",
-        f"a/school.yaml:0:0: this file is given twice; {message}"])
+        f"b/school.yaml: this file has the same school id as a/school.yaml; {message}",
+        f"a/school.yaml: this file is given twice; {message}"])
     code, lines = build(capsys, "a/school.yaml", "b/school.yaml", "--out", "output")
     assert code == 1
-    assert f"b/school.yaml:0:0: this file has the same school id as a/school.yaml; {message}" in lines
+    assert f"b/school.yaml: this file has the same school id as a/school.yaml; {message}" in lines
     assert "ok      school/social-media (docx)" in lines  # the first is built; the second overwrites nothing
     assert "  school: 1 input error(s), listed above" in lines
     assert snapshot(case_dir / "output").keys() == before.keys()
@@ -490,5 +490,5 @@ def test_a_fifo_in_place_of_an_approval_snapshot(case_dir: Path, capsys):
     os.mkfifo(snap)
     code, out, err = run_cli(["changes", "school.yaml", *LIB], capsys)
     assert code == 1
-    assert err.splitlines() == [f"{snap.relative_to(case_dir)}:0:0: approval snapshot is a named pipe (FIFO), "
+    assert err.splitlines() == [f"{snap.relative_to(case_dir)}: approval snapshot is a named pipe (FIFO), "
                                 "not a regular file"]

@@ -180,7 +180,7 @@ def test_debug_shows_the_traceback(case_dir: Path, capsys):
 
 def test_missing_school_file(case_dir: Path, capsys):
     code, _, err = run_cli(["check", "nowhere.yaml", "--library-dir", str(LIBRARY)], capsys)
-    assert (code, err.splitlines()) == (1, ["nowhere.yaml:0:0: file not found"])
+    assert (code, err.splitlines()) == (1, ["nowhere.yaml: file not found"])
 
 
 def test_a_font_that_is_not_installed_is_a_warning(case_dir: Path, capsys):

@@ -67,6 +67,26 @@ def test_explain_one_key_and_an_unknown_key():
     assert done.returncode == 1 and "no key 'colours'" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_explain_marks_locked_values_and_answers_for_roles_set_in_a_file():
+    done = policygen(GOVERNANCE, "explain", "schools/birch-academy.yaml", "policies.staff-code.choices")
+    assert done.stdout.splitlines() == [
+        "policies.staff-code.choices.concerns: head  (groups/greenfields.yaml:15, locked by Greenfields Learning Trust)"]
+    # role.head is the school's own roles.head; role.employer is decided by the type, in no file
+    done = policygen(GOVERNANCE, "explain", "schools/birch-academy.yaml", "role.head")
+    assert done.stdout.splitlines() == ["roles.head: Head of School  (schools/birch-academy.yaml:6)"]
+    done = policygen(GOVERNANCE, "explain", "schools/birch-academy.yaml", "people.chair_of_trustees")
+    assert done.stdout.splitlines() == ["people.chair_of_trustees.name: Dr R. Singh  (groups/greenfields.yaml:8)"]
+
+
+def test_explain_shows_lists_of_mappings_as_a_school_file_writes_them(tmp_path: Path):
+    shutil.copytree(GOVERNANCE, tmp_path / "p")
+    school = tmp_path / "p" / "schools" / "birch-academy.yaml"
+    school.write_text(school.read_text() + "    contacts:\n      - {name: HR & Payroll, details: hr@example.org}\n")
+    done = policygen(tmp_path / "p", "explain", "schools/birch-academy.yaml", "policies.staff-code.contacts")
+    assert done.stdout.splitlines() == [
+        "policies.staff-code.contacts: [{name: HR & Payroll, details: hr@example.org}]  (schools/birch-academy.yaml:13)"]
+
+
 def test_overriding_a_locked_choice_is_one_located_error(project: Path):
     school = project / "schools" / "birch-academy.yaml"
     school.write_text(school.read_text().replace("  staff-code:\n", "  staff-code:\n    choices:\n      concerns: head-by-name\n"))
@@ -74,7 +94,7 @@ def test_overriding_a_locked_choice_is_one_located_error(project: Path):
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "schools/birch-academy.yaml:12:7: policies.staff-code.choices.concerns is locked by Greenfields Learning "
-        "Trust (greenfields.yaml:18): remove it from this file, or ask Greenfields Learning Trust to change it"]
+        "Trust (groups/greenfields.yaml:19): remove it from this file, or ask Greenfields Learning Trust to change it"]
     assert school.read_text().splitlines()[12 - 1] == "      concerns: head-by-name"
 
 

@@ -136,9 +136,9 @@ def test_round_trip(workspace: Path):
     assert history[-1] == ["3", "22 November 2026", "FGB", "22 November 2028"]
     changes = [[c.text for c in r.cells] for r in doc.tables[-1].rows]
     assert changes[0] == ["Date of change", "Paragraphs affected", "Summary of update"]
-    assert changes[1] == ["22/11/2026", "7.3", "Enquiries must reach the headteacher the same day."]
-    assert changes[2] == ["20/11/2026", "None", "Moved to the policygen clause library."]
-    assert changes[3] == ["01/04/2017", "All", "First adoption of the policy."]
+    assert changes[1] == ["22 November 2026", "7.3", "Enquiries must reach the headteacher the same day."]
+    assert changes[2] == ["20 November 2026", "None", "Moved to the policygen clause library."]
+    assert changes[3] == ["1 April 2017", "All", "First adoption of the policy."]
 
 
 def test_redline_opens_in_libreoffice_with_tracked_changes(workspace: Path, tmp_path: Path):

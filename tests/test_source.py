@@ -45,7 +45,7 @@ def test_tags_build_no_python_objects(tmp_path: Path):
 def test_missing_file():
     with pytest.raises(InputError) as caught:
         load_source(Path("/nonexistent/school.yaml"))
-    assert str(caught.value) == "/nonexistent/school.yaml:0:0: file not found"
+    assert str(caught.value) == "/nonexistent/school.yaml: file not found"
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -257,3 +257,21 @@ def test_a_first_approval_without_by_names_the_schools_approving_body(workspace:
     assert "version 1 on 2026-11-02 by Governing body;" in done.stdout  # a community school: its governing body
     assert "          by: Governing body\n" in school.read_text()
     assert policygen(workspace, "check", "schools/model-school.yaml").returncode == 0
+
+
+def test_a_first_approval_that_cannot_be_written_leaves_no_snapshot_folder(workspace: Path):
+    # model-school has never been approved: its first approval creates schools/model-school.approved/.
+    # The disk "fills up" (a file-size limit) while the snapshot is written, so the approval fails.
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))  # Python ignores SIGXFSZ: writes fail with EFBIG
+
+    path = workspace / "schools" / "model-school.yaml"
+    before = path.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "generator", "approve", "schools/model-school.yaml",
+                           "--policy", "social-media", "--date", "2026-11-02"],
+                          cwd=workspace, capture_output=True, text=True, preexec_fn=small_files)
+    assert done.returncode == 1 and "nothing was changed" in done.stderr and "Traceback" not in done.stderr
+    assert path.read_bytes() == before
+    assert not (workspace / "schools" / "model-school.approved").exists()

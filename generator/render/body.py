@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from generator.dates import format_date
 from generator.model import Block, Form, Inline, ListBlock, Paragraph, Policy, Run, Section, revision_of
 from generator.render import oxml, wml
 from generator.render.redline import Marks, change_of, heading_inlines, summary_of_changes
@@ -166,7 +167,7 @@ class BodyWriter:
                   for label, w in zip(("Date of change", "Paragraphs affected", "Summary of update"), widths)]
         rows: list[tuple[list[wml.Cell], dict]] = [(header, {"header": True})]
         for change in section.changes or ():
-            values = (change.date.strftime("%d/%m/%Y"), change.paragraphs, change.summary)
+            values = (format_date(change.date), change.paragraphs, change.summary)
             rows.append(([wml.Cell(self._cell(v), w) for v, w in zip(values, widths)], {}))
         if not section.changes:
             rows.append(([wml.Cell(self._cell(v), w) for v, w in

@@ -94,6 +94,7 @@ def commit_approval(path: Path, school_data: bytes, snapshot: Path | None, snaps
     tmp_snap: Path | None = None
     original = target.read_bytes()
     replaced = False
+    new_folder = snapshot is not None and not snapshot.parent.exists()  # the school's first approval
     try:
         if snapshot is not None and snapshot_data is not None:
             tmp_snap = temp_path_for(snapshot)
@@ -109,12 +110,24 @@ def commit_approval(path: Path, school_data: bytes, snapshot: Path | None, snaps
     except (OSError, OutputError) as exc:
         if replaced:
             replace_file(target, original)
+        if new_folder and snapshot is not None:
+            if tmp_snap is not None:
+                tmp_snap.unlink(missing_ok=True)
+            _remove_if_empty(snapshot.parent)
         reason = f"{exc.strerror} ({exc.filename or snapshot or path})" if isinstance(exc, OSError) and exc.strerror \
             else str(exc)
         raise PolicygenError(f"{path}: could not record the approval: {reason}; nothing was changed") from None
     finally:
         if tmp_snap is not None:
             tmp_snap.unlink(missing_ok=True)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove ``folder`` if nothing is in it (a folder this approval made, so it leaves nothing behind)."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (another approval's files), or gone
 
 
 def commit_removal(path: Path, school_data: bytes, snapshot: Path | None) -> None:

@@ -30,7 +30,7 @@ class Row:
 
     school_id: str
     school: str
-    group: str
+    groups: tuple[str, ...]  # the names it is grouped under, nearest first (see school_groups)
     policy_id: str
     policy: str
     version: str
@@ -59,7 +59,7 @@ def _all_rows(workspace, library, today: date) -> list[Row]:
         try:
             files.append(workspace.school(school_id))
         except InputError:
-            rows.append(Row(school_id, school_id, "", "", "", "", None, "", None, ("errors",)))
+            rows.append(Row(school_id, school_id, (), "", "", "", None, "", None, ("errors",)))
     cache = workspace.__dict__.setdefault("_snapshot_cache", {})
     by_id = {f.id: f for f in files}
     for item in due_items(library, files, today, within=10**6):
@@ -74,10 +74,22 @@ def _all_rows(workspace, library, today: date) -> list[Row]:
             recorded = last_snapshot_version(school_file, item.policy_id, item.version, cache)
             if recorded is not None and recorded != library.version:
                 statuses.append("library-changed")
-        rows.append(Row(item.school_id, item.school, school.trust or school.local_authority, item.policy_id,
+        rows.append(Row(item.school_id, item.school, school_groups(school_file), item.policy_id,
                         library.policies[item.policy_id].spec.title, item.version if item.due else "Draft",
                         item.last_approved, item.approved_by, item.due, tuple(statuses)))
     return sorted(rows, key=lambda r: (r.school.lower(), r.policy_id))
+
+
+def school_groups(school_file) -> tuple[str, ...]:
+    """Return the names a school is grouped under, nearest first.
+
+    The titles of its group files (a federation, then its trust, then an HR
+    service), then its trust and local authority as the school file names them.
+    """
+    layers = getattr(school_file.source, "layers", [])[:-1]  # eldest group first; the school file last
+    names = [str(layer.data().get("title") or layer.path.stem) for layer in reversed(layers)]
+    names += [school_file.school.trust, school_file.school.local_authority]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 async def dashboard(request: Request) -> Response:
@@ -85,10 +97,10 @@ async def dashboard(request: Request) -> Response:
     user = request.scope["user"]
     today = request.app.state.today()
     rows = dashboard_rows(workspace, user, today)
-    groups = sorted({r.group for r in rows if r.group})
+    groups = sorted({name for r in rows for name in r.groups}, key=str.lower)
     group = request.query_params.get("group", "")
     status = request.query_params.get("status", "")
-    shown = [r for r in rows if (not group or r.group == group) and (not status or status in r.statuses)]
+    shown = [r for r in rows if (not group or group in r.groups) and (not status or status in r.statuses)]
     counts = {key: sum(1 for r in rows if key in r.statuses) for key in STATUSES}
     return render(request, "dashboard.html", title="Dashboard", rows=shown, total=len(rows), groups=groups,
                   group=group if group in groups else "", status=status if status in STATUSES else "",

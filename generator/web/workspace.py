@@ -2,7 +2,8 @@
 
 Everything is read through the CLI's own loaders (``load_library``,
 ``load_school``) and cached by file modification time, so an edit made with
-a text editor or through git shows up on the next page. A school is found
+a text editor or through git shows up on the next page; an edit to a group
+file (a trust's, a federation's) shows up in every school that inherits it. A school is found
 only by its id, matched against the files actually in the schools folder:
 no part of a URL becomes a path.
 """
@@ -13,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.groups import groups_dir
 from generator.library import Library, load_library
 from generator.school import SCHOOL_ID, SchoolFile, load_school
 
@@ -44,7 +46,7 @@ class Workspace:
         self.config = config
         self._lock = threading.Lock()
         self._library: tuple[tuple, Library] | None = None
-        self._schools: dict[Path, tuple[tuple[int, int], SchoolFile]] = {}
+        self._schools: dict[Path, tuple[tuple, SchoolFile]] = {}
         self._memo: dict[str, tuple[tuple, object]] = {}
 
     def library(self) -> Library:
@@ -75,6 +77,17 @@ class Workspace:
         for school_id in self.school_ids():
             try:
                 out.append((school_id, _stamp(self.config.schools_dir / f"{school_id}.yaml")))
+            except OSError:
+                continue
+        return tuple(out) + self.group_stamps()
+
+    def group_stamps(self) -> tuple:
+        """Return (name, stamp) of every group file: a school inherits from them, so its data changes with them."""
+        folder = groups_dir(self.config.schools_dir / "school.yaml")  # groups/ beside the schools folder
+        out = []
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            try:
+                out.append((path.name, *_stamp(path)))
             except OSError:
                 continue
         return tuple(out)
@@ -118,8 +131,8 @@ class Workspace:
         return self.load(self.school_path(school_id))
 
     def load(self, path: Path) -> SchoolFile:
-        """Return the school file at ``path``, from the cache when unchanged."""
-        stamp = _stamp(path)
+        """Return the school file at ``path``, from the cache when neither it nor a group file changed."""
+        stamp = (_stamp(path), self.group_stamps())
         with self._lock:
             cached = self._schools.get(path)
             if cached and cached[0] == stamp:
