@@ -26,32 +26,29 @@ from generator.batch_builders import build_docx_only, build_on_cluster, build_wi
 from generator.batch_report import BuildReport, Echo, report_problems, summarise
 from generator.build import Job, jobs_for
 from generator.check import Resolver, split_repeated_ids
-from generator.review.history import resolve_as_built
+from generator.review.as_built import approved_policy, resolve_as_built
 from generator.errors import Interrupted
 from generator.incremental import Incremental
 from generator.library import Library, load_library
+from generator.plan import BuildPlan, start_workers
 from generator.render.docx import DEFAULT_TEMPLATE, open_template
-from generator.render.office import INSTALL_HINT, LibreOffice
-from generator.render.pool import WorkerPool, start_pool
+from generator.render.office import INSTALL_HINT
+from generator.render.pool import WorkerPool
 from generator.targets import check_policy_id
 
 __all__ = ["BuildReport", "run_build"]
 
 
-def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: Path | None,
-              formats: set[str], jobs: int | None, policy_id: str | None, echo: Echo,
-              office: LibreOffice | None | bool = True,
-              started: tuple[LibreOffice | None, WorkerPool | None] | None = None, force: bool = False,
-              cluster: str | None = None, resolver: Resolver = resolve_as_built) -> bool:
-    """Build every policy of the schools at ``paths``; return True when all succeeded.
+def run_build(paths: list[Path], plan: BuildPlan, *, echo: Echo, pool: WorkerPool | None = None) -> bool:
+    """Build every policy of the schools at ``paths`` as ``plan`` says; return True when all succeeded.
 
-    ``office=True`` looks LibreOffice up; None means "not available".
-    ``started`` is what :func:`start_pool` returned, when the caller started
-    the workers early; the build stops them when it ends. Documents whose
-    inputs are unchanged since they were written into ``out_dir`` are skipped
-    (:mod:`generator.incremental`), unless ``force``. ``resolver`` gives
-    each policy (by default as it prints today, marked draft or approved).
-    With ``cluster`` (a Dask scheduler's address) the documents are built on
+    ``pool`` is what :func:`start_workers` returned, when the caller started
+    the workers early; without it they are started here. Either way the build
+    stops them when it ends. Documents whose inputs are unchanged since they
+    were written into the plan's folder are skipped (:mod:`generator.incremental`),
+    unless ``plan.force``. Each policy is resolved as it prints today (marked
+    draft or approved), or, with ``plan.approved``, as last approved. With
+    ``plan.cluster`` (a Dask scheduler's address) the documents are built on
     its workers instead.
 
     Raises:
@@ -59,35 +56,35 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
     """
     begun = time.monotonic()
     client = None
-    if cluster:
+    if plan.cluster:
         from generator.cluster.client import cluster_office, connect
 
-        office, pool, client = None, None, connect(cluster)
-    else:
-        office, pool = started if started is not None else start_pool(len(paths), formats, jobs, office)
-    missing_office = office is None and ("pdf" in formats or not formats) and client is None
+        client = connect(plan.cluster)
+    elif pool is None:
+        pool = start_workers(plan, len(paths))
+    out_dir, policy_id = plan.out_dir, plan.policy_id
+    resolver: Resolver = approved_policy if plan.approved else resolve_as_built
     report = BuildReport()
     incremental: Incremental | None = None
     try:
-        library = load_library(library_dir)
+        library = load_library(plan.library_dir)
         if policy_id is not None:
             check_policy_id(library, policy_id)  # a typo is a usage error with a "did you mean", not "no school"
-        template = template or DEFAULT_TEMPLATE
+        template = plan.template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
-        if missing_office:
+        if plan.office_missing:
             echo(INSTALL_HINT, err=True)
-        made = {"docx", "pdf"} if pool or (client and formats != {"docx"}) else {"docx"}
         # what was last approved (build --approved) is another kind of build: its own build context
-        kinds = made | (set() if resolver is resolve_as_built else {"approved"})
-        incremental = Incremental(out_dir, library_dir, template, kinds, office.soffice if office else None,
-                                  force=force, policy_id=policy_id,
-                                  office_digest=cluster_office(client) if client and "pdf" in made else None)
+        kinds = set(plan.formats) | ({"approved"} if plan.approved else set())
+        incremental = Incremental(out_dir, plan.library_dir, template, kinds,
+                                  plan.office.soffice if plan.office else None, force=plan.force, policy_id=policy_id,
+                                  office_digest=cluster_office(client) if client and plan.pdf else None)
         report.noted = incremental.note
         paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
         report_problems(repeated, report.failures, echo)
         todo = _plan(library, paths, policy_id, incremental, report, echo, resolver)
         if client:
-            build_on_cluster(client, todo, out_dir, template, "pdf" in made, echo, report)
+            build_on_cluster(client, todo, out_dir, template, plan.pdf, echo, report)
         elif pool:
             build_with_pdf(library, todo, out_dir, template, pool, echo, report)
         else:
@@ -113,7 +110,7 @@ def run_build(paths: list[Path], *, library_dir: Path, out_dir: Path, template: 
         echo(f"no school given has the {policy_id!r} policy", err=True)
         return False
     summarise(report, out_dir, echo)
-    return report.ok and not ("pdf" in formats and missing_office)
+    return report.ok and not plan.failed_without_pdf
 
 
 def _plan(library: Library, paths: list[Path], policy_id: str | None, incremental: Incremental,

@@ -11,12 +11,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import click
 
 from generator.build import Job, Outcome
-from generator.errors import PolicygenError, Problem
+from generator.errors import Findings, PolicygenError, Problem
 
 Echo = Callable[..., None]
 DRAFTS_NAMED = 50  # past this many, the summary counts the drafts instead of naming each
@@ -80,14 +80,12 @@ def line(outcome: Outcome) -> str:
     return f"FAILED  {outcome.job.name}: {(outcome.error or '').splitlines()[0]}"
 
 
-def report_problems(problems: list[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
+def report_problems(problems: Iterable[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
     """Print each problem as found, and count a failure for each file with errors."""
-    by_file: dict[Path, list[Problem]] = {}
-    for problem in problems:
-        echo(str(problem), err=True)
-        if problem.severity == "error":
-            by_file.setdefault(problem.path, []).append(problem)
-    for path, found in by_file.items():
+    findings = Findings(problems)
+    for text in findings.lines():
+        echo(text, err=True)
+    for path, found in Findings(findings.errors).by_file().items():
         failures.append((path.stem, f"{len(found)} input error(s), listed above"))
 
 

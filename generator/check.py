@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from generator.context import placeholders
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.library import Library
 from generator.logo import logo_problem
 from generator.model import Policy
 from generator.resolve import resolve
-from generator.school import SchoolFile, load_school
+from generator.school import SchoolFile, load_school, load_school_partly
 from generator.validate import suggest
 
 
 # How a school's policy is resolved: plain :func:`generator.resolve.resolve`, or, from the
-# command line, ``review.history.resolve_as_built`` (with its approval history)
+# command line, ``review.as_built.resolve_as_built`` (with its approval history)
 Resolver = Callable[[Library, SchoolFile, str], Policy]
 
 
@@ -39,8 +39,8 @@ class CheckedSchool:
 
 
 def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, Policy] | None = None,
-                 resolver: Resolver = resolve) -> list[Problem]:
-    """Return every problem of ``school_file`` against ``library``.
+                 resolver: Resolver = resolve) -> Findings:
+    """Return every problem of ``school_file`` against ``library``, errors and warnings.
 
     The policies resolved on the way (by ``resolver``) are put in ``resolved``, when given.
     """
@@ -71,7 +71,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
         if resolved is not None:
             resolved[policy_id] = policy_model
         problems.extend(_empty_list_problems(library, school_file, policy_id, policy_model))
-    return _unique(problems)
+    return Findings(problems)
 
 
 # The school's lists a clause can print, read as policy.<list> in clause text.
@@ -130,10 +130,6 @@ def installed_fonts() -> frozenset[str]:
     return frozenset(name.strip().lower() for line in done.stdout.splitlines() for name in line.split(","))
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)
@@ -141,7 +137,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], Findings]:
     """Return ``paths`` without those whose school id (file name) an earlier one has, and a problem for each.
 
     Two schools with one id would write the same output files, one over the other.
@@ -157,23 +153,23 @@ def split_repeated_ids(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         same = "is given twice" if _same_file(first, path) else f"has the same school id as {first}"
         problems.append(Problem(path, 0, 0, f"this file {same}; each school in one build needs an id "
                                             "(file name) of its own, or one would overwrite the other's documents"))
-    return kept, problems
+    return kept, Findings(problems)
 
 
 def check_paths(library: Library, paths: list[Path], resolver: Resolver = resolve
-                ) -> tuple[list[CheckedSchool], list[Problem]]:
+                ) -> tuple[list[CheckedSchool], Findings]:
     """Load and check each school file (resolving with ``resolver``); return the good ones and all problems."""
     good: list[CheckedSchool] = []
-    paths, problems = split_repeated_ids(paths)
+    paths, findings = split_repeated_ids(paths)
     for _, checked, found in check_each(library, paths, resolver):
-        problems.extend(found)
+        findings += found
         if checked is not None:
             good.append(checked)
-    return good, problems
+    return good, findings
 
 
 def check_each(library: Library, paths: list[Path], resolver: Resolver = resolve
-               ) -> Iterator[tuple[Path, CheckedSchool | None, list[Problem]]]:
+               ) -> Iterator[tuple[Path, CheckedSchool | None, Findings]]:
     """Load and check each school file in turn (resolving with ``resolver``): yield it, checked or None,
     with its problems.
 
@@ -183,9 +179,31 @@ def check_each(library: Library, paths: list[Path], resolver: Resolver = resolve
         try:
             school_file = load_school(path)
         except InputError as exc:
-            yield path, None, list(exc.problems)
+            yield path, None, _all_at_once(library, path, exc.findings, resolver).sorted()
             continue
         resolved: dict[str, Policy] = {}
-        found = check_school(library, school_file, resolved, resolver)
-        ok = not any(p.severity == "error" for p in found)
-        yield path, CheckedSchool(school_file, resolved) if ok else None, found
+        found = check_school(library, school_file, resolved, resolver).sorted()  # in file order
+        yield path, None if found.errors else CheckedSchool(school_file, resolved), found
+
+
+def _all_at_once(library: Library, path: Path, found: Findings, resolver: Resolver) -> Findings:
+    """Return ``found`` (why ``path`` would not load) with the problems its other keys have against the library.
+
+    The school is loaded again with the refused keys left out (see
+    :func:`generator.school.load_school_partly`) and checked, so one run of
+    ``check`` lists every problem, not one round at a time. A problem at a
+    line already reported, or at a key that holds a refused one (a list
+    that is "empty" because its items were refused), is left out: it follows
+    from the first.
+    """
+    partial = load_school_partly(path)
+    found += partial.problems
+    if partial.school_file is None:
+        return found
+    source = partial.school_file.source
+    follows = {(p.path, p.line) for p in found}
+    follows |= {(source.layer_of(key[:end]).path if hasattr(source, "layer_of") else source.path,
+                 source.locate(key[:end])[0])
+                for key in partial.left_out for end in range(2, len(key) + 1)}
+    return found + [p for p in check_school(library, partial.school_file, None, resolver)
+                    if (p.path, p.line) not in follows]

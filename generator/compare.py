@@ -68,50 +68,52 @@ def _whole_clause(clause: Clause, change: str) -> Clause:
 
 def diff_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[Block]:
     """Return ``new``'s blocks with the changes from ``old`` marked."""
-    out: list[Block] = []
-    matcher = SequenceMatcher(a=[_key(b) for b in old], b=[_key(b) for b in new], autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            out += new[b0:b1]
-            continue
-        olds, news = list(old[a0:a1]), list(new[b0:b1])
-        while olds and news:
-            was, now = olds[0], news[0]
-            if isinstance(was, ListBlock) and isinstance(now, ListBlock) and was.ordered == now.ordered:
-                out.append(ListBlock(now.ordered, tuple(_diff_items(was.items, now.items))))
-            elif isinstance(was, Paragraph) and isinstance(now, Paragraph) and _similar(was.runs, now.runs):
-                out.append(Paragraph(diff_runs(was.runs, now.runs)))
-            elif len(olds) > len(news):  # more went than came: take this one as removed
-                out.append(_whole_block(olds.pop(0), "deleted"))
-                continue
-            else:
-                out += [_whole_block(was, "deleted"), _whole_block(now, "inserted")]
-            olds.pop(0)
-            news.pop(0)
-        out += [_whole_block(b, "deleted") for b in olds] + [_whole_block(b, "inserted") for b in news]
-    return out
+    return _diff_sequence(old, new, _key, _merge_blocks, _whole_block, ties_delete=False)
+
+
+def _merge_blocks(was: Block, now: Block) -> Block | None:
+    """Return ``now`` with its changes from ``was`` marked inside it, or None when they are not one block changed."""
+    if isinstance(was, ListBlock) and isinstance(now, ListBlock) and was.ordered == now.ordered:
+        return ListBlock(now.ordered, tuple(_diff_items(was.items, now.items)))
+    if isinstance(was, Paragraph) and isinstance(now, Paragraph) and _similar(was.runs, now.runs):
+        return Paragraph(diff_runs(was.runs, now.runs))
+    return None
 
 
 def _diff_items(old: tuple[ListItem, ...], new: tuple[ListItem, ...]) -> list[ListItem]:
-    out: list[ListItem] = []
-    matcher = SequenceMatcher(a=[_item_key(i) for i in old], b=[_item_key(i) for i in new], autojunk=False)
+    return _diff_sequence(old, new, _item_key, _merge_items, _whole_item, ties_delete=True)
+
+
+def _merge_items(was: ListItem, now: ListItem) -> ListItem | None:
+    return replace(now, runs=diff_runs(was.runs, now.runs)) if _similar(was.runs, now.runs) else None
+
+
+def _diff_sequence(old: Sequence[T], new: Sequence[T], key: Callable[[T], tuple],
+                   merge: Callable[[T, T], T | None], whole: Callable[[T, str], T], *, ties_delete: bool) -> list[T]:
+    """Return ``new`` with the changes from ``old`` marked: runs of equal items kept, each changed item
+    merged with the one it replaces (``merge``), the rest marked whole as deleted or inserted.
+
+    Where an old item has no partner, it is taken as removed while more went
+    than came (or as many, with ``ties_delete``); otherwise as replaced.
+    """
+    out: list[T] = []
+    matcher = SequenceMatcher(a=[key(x) for x in old], b=[key(x) for x in new], autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
             out += new[b0:b1]
             continue
         olds, news = list(old[a0:a1]), list(new[b0:b1])
         while olds and news:
-            was, now = olds[0], news[0]
-            if _similar(was.runs, now.runs):
-                out.append(replace(now, runs=diff_runs(was.runs, now.runs)))
+            merged = merge(olds[0], news[0])
+            if merged is not None:
+                out.append(merged)
                 news.pop(0)
-            elif len(olds) >= len(news):
-                out.append(_whole_item(was, "deleted"))
+            elif len(olds) > len(news) or (ties_delete and len(olds) == len(news)):
+                out.append(whole(olds[0], "deleted"))  # more went than came: take this one as removed
             else:
-                out += [_whole_item(was, "deleted"), _whole_item(now, "inserted")]
-                news.pop(0)
+                out += [whole(olds[0], "deleted"), whole(news.pop(0), "inserted")]
             olds.pop(0)
-        out += [_whole_item(i, "deleted") for i in olds] + [_whole_item(i, "inserted") for i in news]
+        out += [whole(x, "deleted") for x in olds] + [whole(x, "inserted") for x in news]
     return out
 
 

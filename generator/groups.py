@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.source import Loc, Source, load_source
 from generator.validate import suggest
 
@@ -66,9 +66,24 @@ def load_layers(school: Source) -> Source:
         InputError: a group file is missing, unreadable or badly formed, the
             chain loops, or a file overrides a locked key.
     """
+    merged, problems = merge_layers(school)
+    if problems:
+        raise InputError(problems)
+    return merged
+
+
+def merge_layers(school: Source) -> tuple[Source, list[Problem]]:
+    """Return ``school`` merged over its group chain, and a problem for each locked key a nearer file sets.
+
+    The merge is made anyway (the nearer value wins), so a check can go on to
+    report the school's other problems too.
+
+    Raises:
+        InputError: a group file is missing, unreadable or badly formed, or the chain loops.
+    """
     data = school.data()
     if not data.get("group"):
-        return school
+        return school, []
     chain = _chain(school)
     layers = list(reversed(chain))     # eldest first
     merged: dict[str, Any] = {}
@@ -88,10 +103,8 @@ def load_layers(school: Source) -> Source:
         if layer is not school:
             for dotted in layer.data().get("locked") or []:
                 locks.append((tuple(str(dotted).split(".")), index))
-    if problems:
-        raise InputError(list(dict.fromkeys(problems)))
     merged["group"] = data["group"]
-    return LayeredSource(school, layers, merged, origin)
+    return LayeredSource(school, layers, merged, origin), list(dict.fromkeys(problems))
 
 
 def _chain(school: Source) -> list[Source]:
@@ -119,7 +132,7 @@ def _chain(school: Source) -> list[Source]:
         current, key = group, "parent"
 
 
-def check_groups(folder: Path) -> list[Problem]:
+def check_groups(folder: Path) -> Findings:
     """Return the problems of every group file in ``folder``, used by a school or not."""
     problems: list[Problem] = []
     for path in sorted(Path(folder).glob("*.yaml")) if Path(folder).is_dir() else []:
@@ -127,7 +140,7 @@ def check_groups(folder: Path) -> list[Problem]:
             _check_group(load_source(path))
         except InputError as exc:
             problems.extend(exc.problems)
-    return problems
+    return Findings(problems)
 
 
 def _check_group(group: Source) -> None:

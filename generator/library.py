@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from generator.context import sample_context, unknown_placeholder
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.source import Loc, Source, load_source
 from generator.templating import RenderFailure, compile_problem, escape_markdown, placeholder_paths, render_text
@@ -127,8 +127,8 @@ class AppendixSpec(Strict):
     when: dict[Id, str | bool] = Field(default_factory=dict)
 
 
-class PolicySpec(Strict):
-    """A policy type: its title, review cycle, sections and appendices."""
+class PolicyTypeSpec(Strict):
+    """What a policy type's policy.yaml says: its title, review cycle, sections and appendices."""
 
     id: Id
     title: PolicyTitle
@@ -188,10 +188,14 @@ class LibraryFile(Strict):
 
 
 @dataclass
-class PolicyLibrary:
-    """One policy type with its clauses and forms, and where each was defined."""
+class PolicyType:
+    """A policy type as loaded: its policy.yaml, its clauses and forms, and where each was defined.
 
-    spec: PolicySpec
+    Not to be confused with a school's settings for it (:class:`generator.school.PolicySettings`)
+    or a school's resolved document (:class:`generator.model.Policy`).
+    """
+
+    spec: PolicyTypeSpec
     clauses: dict[str, ClauseSpec]
     forms: dict[str, FormSpec]
     source: Source
@@ -225,11 +229,11 @@ class Library:
 
     root: Path
     version: str
-    policies: dict[str, PolicyLibrary]
+    policies: dict[str, PolicyType]
     warnings: list[Problem] = field(default_factory=list)
     title: str = ""  # library.yaml's title, e.g. "Model staff policies for schools"
 
-    def policy(self, policy_id: str) -> PolicyLibrary:
+    def policy(self, policy_id: str) -> PolicyType:
         return self.policies[policy_id]
 
 
@@ -250,7 +254,7 @@ def load_library(root: Path) -> Library:
         problems.extend(exc.problems)
     shared = SharedParts()
     shared_unread = _load_parts(root / SHARED_DIR, shared, problems)
-    policies: dict[str, PolicyLibrary] = {}
+    policies: dict[str, PolicyType] = {}
     for policy_file in sorted(root.glob("*/policy.yaml")):
         try:
             policy = _load_policy(policy_file.parent, shared, problems, shared_unread)
@@ -263,25 +267,24 @@ def load_library(root: Path) -> Library:
     problems.extend(_unused_shared(shared, policies))
     if not policies and not problems:
         problems.append(Problem(root, 0, 0, "no policies found: expected <policy-id>/policy.yaml"))
-    problems.sort(key=lambda p: (str(p.path), p.line, p.col))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    return Library(root, version, policies, warnings=problems, title=title)
+    found = Findings(problems).sorted()
+    found.raise_if_errors()
+    return Library(root, version, policies, warnings=list(found), title=title)
 
 
-def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem], shared_unread: int = 0) -> PolicyLibrary | None:
+def _load_policy(folder: Path, shared: SharedParts, problems: list[Problem], shared_unread: int = 0) -> PolicyType | None:
     source = load_source(folder / "policy.yaml")
-    spec = validate_source(source, PolicySpec)
+    spec = validate_source(source, PolicyTypeSpec)
     if spec.id != folder.name:
         problems.append(source.problem(("id",), f"policy id {spec.id!r} must match its folder name {folder.name!r}"))
-    lib = PolicyLibrary(spec, {}, {}, source)
+    lib = PolicyType(spec, {}, {}, source)
     unread = shared_unread + _load_parts(folder, lib, problems, shared)
     _take_shared(lib, shared)
-    problems.extend(check_policy_library(lib, shared=set(shared.clauses) | set(shared.forms), complete=not unread))
+    problems.extend(check_policy_type(lib, shared=set(shared.clauses) | set(shared.forms), complete=not unread))
     return lib
 
 
-def _load_parts(folder: Path, into: PolicyLibrary | SharedParts, problems: list[Problem],
+def _load_parts(folder: Path, into: PolicyType | SharedParts, problems: list[Problem],
                 shared: SharedParts | None = None) -> int:
     """Load ``folder``'s clauses/*.yaml and forms/*.yaml into ``into``, reporting duplicates.
 
@@ -345,7 +348,7 @@ def _valid_clauses(source: Source, broken: set[str]) -> list[tuple[int, ClauseSp
     return good
 
 
-def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
+def _take_shared(lib: PolicyType, shared: SharedParts) -> None:
     """Add to ``lib`` the shared clauses and forms its policy.yaml names."""
     lib.broken |= shared.broken
     parts = list(lib.spec.sections) + list(lib.spec.appendices)
@@ -361,7 +364,7 @@ def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
             default = str(default).lower() == "on"  # on/off as in school files
         valid = (clause is not None and (clause.kind == "choice" and default in clause.variants
                                          or clause.kind == "optional" and isinstance(default, bool)))
-        if valid:  # an invalid one is reported by check_policy_library, at policy.yaml
+        if valid:  # an invalid one is reported by check_policy_type, at policy.yaml
             lib.clauses[clause_id] = clause.model_copy(update={"default": default})
     for appendix in lib.spec.appendices:
         if appendix.form in shared.forms and appendix.form not in lib.forms:
@@ -369,7 +372,7 @@ def _take_shared(lib: PolicyLibrary, shared: SharedParts) -> None:
             lib.form_at[appendix.form] = shared.form_at[appendix.form]
 
 
-def _unused_shared(shared: SharedParts, policies: dict[str, PolicyLibrary]) -> list[Problem]:
+def _unused_shared(shared: SharedParts, policies: dict[str, PolicyType]) -> list[Problem]:
     """Return a warning for each shared clause or form that no policy type uses."""
     problems = []
     for clause_id, (source, loc) in shared.clause_at.items():
@@ -383,7 +386,7 @@ def _unused_shared(shared: SharedParts, policies: dict[str, PolicyLibrary]) -> l
     return problems
 
 
-def check_policy_library(lib: PolicyLibrary, shared: set[str] = frozenset(), complete: bool = True) -> list[Problem]:
+def check_policy_type(lib: PolicyType, shared: set[str] = frozenset(), complete: bool = True) -> list[Problem]:
     """Return the cross-file problems of one policy type's library.
 
     With ``complete`` False (a clause or form file could not be read), a
@@ -462,7 +465,7 @@ def _form_text_problems(form: FormSpec, source: Source) -> list[Problem]:
     return [problem for at, text in texts for problem in check_text(source, at, text)]
 
 
-def _check_condition(lib: PolicyLibrary, loc: Loc, clause_id: str, want: Any, what: str = "conditions") -> list[Problem]:
+def _check_condition(lib: PolicyType, loc: Loc, clause_id: str, want: Any, what: str = "conditions") -> list[Problem]:
     src = lib.source
     clause = lib.clauses.get(clause_id)
     if clause is None and clause_id in lib.broken:
@@ -514,4 +517,4 @@ def _is_block_scalar(source: Source, line: int, col: int) -> bool:
     return source.line(line)[col - 1 : col].strip() in ("|", ">")
 
 
-__all__ = ["Library", "PolicyLibrary", "ClauseSpec", "FormSpec", "load_library", "escape_markdown"]
+__all__ = ["Library", "PolicyType", "PolicyTypeSpec", "ClauseSpec", "FormSpec", "load_library", "escape_markdown"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from generator.library import ClauseSpec, Library, PolicyLibrary
+from generator.library import ClauseSpec, Library, PolicyType
 
 
 def describe_library(library: Library, policy_id: str | None = None, text: bool = False) -> str:
@@ -22,7 +22,7 @@ def describe_library(library: Library, policy_id: str | None = None, text: bool 
     return "\n".join(lines) + "\n"
 
 
-def _in_order(lib: PolicyLibrary) -> list[str]:
+def _in_order(lib: PolicyType) -> list[str]:
     """Return clause ids in the order the policy prints them, then any not placed."""
     placed = [cid for part in (*lib.spec.sections, *lib.spec.appendices) for cid in part.clauses]
     return [cid for cid in placed if cid in lib.clauses] + [cid for cid in lib.clauses if cid not in placed]

@@ -168,8 +168,13 @@ class ChangeRow:
 
 
 @dataclass(frozen=True)
-class Governance:
-    """Who owns and approves the policy, and when it is next due."""
+class DocumentControl:
+    """The policy's document control, as printed: reference, owner, approving body, review cycle, approvals.
+
+    Resolved from the school file's :class:`generator.school.PolicyGovernance`
+    (which holds what the school chose and recorded); the school's type and
+    bodies are worked out in :mod:`generator.governance`.
+    """
 
     index_ref: str
     owner: str
@@ -252,7 +257,7 @@ class Policy:
     school_id: str
     school_name: str
     brand: Brand
-    governance: Governance
+    governance: DocumentControl
     sections: tuple[Section, ...]
     language: str = "en-GB"
     author: str = ""

@@ -12,10 +12,10 @@ from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
 from generator.governance import PERSON_ROLES, person, policy_approver, signatories
 from generator.governance import roles as governance_roles
-from generator.library import ClauseSpec, Library, PolicyLibrary
+from generator.library import ClauseSpec, Library, PolicyType
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
-    ApprovalRecord, Block, Brand, ChangeRow, Clause, Form, FormRow, Governance, Policy, Section, Status,
+    ApprovalRecord, Block, Brand, ChangeRow, Clause, DocumentControl, Form, FormRow, Policy, Section, Status,
 )
 from generator.school import SchoolFile
 from generator.source import Loc, Source
@@ -25,7 +25,7 @@ from generator.validate import suggest
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
+def selection(lib: PolicyType, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
     """Return what the school selects for every clause, and any problems.
 
     The value is the variant id for a choice clause, True/False for an
@@ -78,7 +78,7 @@ def selection(lib: PolicyLibrary, school_file: SchoolFile) -> tuple[dict[str, st
     return result, problems
 
 
-def _condition(lib: PolicyLibrary, clause_id: str, want: Any) -> Any:
+def _condition(lib: PolicyType, clause_id: str, want: Any) -> Any:
     """Return what a ``when:`` condition asks for: a variant id, or True/False (on/off) for a switch."""
     return _switch(want) if lib.clauses[clause_id].kind == "optional" else want
 
@@ -110,7 +110,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
     ``changes`` are the rows of the table of changes, built from the approval
     record and its snapshots by :func:`generator.review.history.change_rows`
     (none when not given). The policy's status is a draft: only a comparison
-    with the last approval's snapshot (``review.history.resolve_as_built``)
+    with the last approval's snapshot (``review.as_built.resolve_as_built``)
     can find it approved.
 
     Raises:
@@ -181,7 +181,7 @@ def _numbered(drafts: list[Clause], prefix: str) -> tuple[Clause, ...]:
     )
 
 
-def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: str, clause_ids: list[str],
+def _section_clauses(lib: PolicyType, school_file: SchoolFile, section_id: str, clause_ids: list[str],
                      chosen: dict[str, str | bool], context: dict[str, Any],
                      problems: list[Problem]) -> list[Clause]:
     out: list[Clause] = []
@@ -208,7 +208,7 @@ def _section_clauses(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
     return out
 
 
-def _additions_after(lib: PolicyLibrary, school_file: SchoolFile, section_id: str, after: str | None,
+def _additions_after(lib: PolicyType, school_file: SchoolFile, section_id: str, after: str | None,
                      problems: list[Problem]) -> list[Clause]:
     policy = school_file.school.policies.get(lib.spec.id)
     out = []
@@ -220,7 +220,7 @@ def _additions_after(lib: PolicyLibrary, school_file: SchoolFile, section_id: st
     return out
 
 
-def _addition_problems(lib: PolicyLibrary, school_file: SchoolFile) -> list[Problem]:
+def _addition_problems(lib: PolicyType, school_file: SchoolFile) -> list[Problem]:
     policy = school_file.school.policies.get(lib.spec.id)
     problems = []
     parts = {s.id: s.clauses for s in lib.spec.sections} | {a.id: a.clauses for a in lib.spec.appendices}
@@ -274,7 +274,7 @@ def _markdown(text: str, src: Source, loc: Loc, problems: list[Problem],
         return ()
 
 
-def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file: SchoolFile,
+def _form(lib: PolicyType, form_id: str, context: dict[str, Any], school_file: SchoolFile,
           problems: list[Problem]) -> Form:
     form = lib.forms[form_id]
     src = lib.form_at[form_id]
@@ -308,7 +308,7 @@ def _form(lib: PolicyLibrary, form_id: str, context: dict[str, Any], school_file
     return Form(form_id, intro, tuple(rows))
 
 
-def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
+def _governance(lib: PolicyType, school_file: SchoolFile) -> DocumentControl:
     policy = school_file.school.policies.get(lib.spec.id)
     gov = policy.governance if policy else None
     cycle = gov.cycle(lib.spec.review_cycle_months) if gov else lib.spec.review_cycle_months
@@ -322,7 +322,7 @@ def _governance(lib: PolicyLibrary, school_file: SchoolFile) -> Governance:
     title = (owner.title or _role_title(school_file, owner)) if owner else ""
     owner_text = (f"{owner.name}, {title}" if owner and title else owner.name if owner
                   else owner_role.replace("_", " ").capitalize())
-    return Governance(
+    return DocumentControl(
         index_ref=gov.index_ref if gov else "",
         owner=owner_text,
         approving_body=policy_approver(school_file.school, gov),

@@ -16,9 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from generator.dates import add_months
 from generator.errors import InputError, Problem
-from generator.groups import load_layers
+from generator.groups import load_layers, merge_layers
 from generator.source import Source, load_source
-from generator.validate import suggest, validate_source
+from generator.validate import suggest, validate_leniently, validate_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -91,7 +91,10 @@ class Approval(Strict):
         return self.next_review or add_months(self.date, cycle_months)
 
 
-class Governance(Strict):
+class PolicyGovernance(Strict):
+    """The ``governance:`` of one policy in the school file: reference, owner, approving body, review cycle,
+    and the approvals recorded so far (printed as the policy's :class:`generator.model.DocumentControl`)."""
+
     index_ref: str = ""
     owner: Role = "headteacher"
     approving_body: str = ""    # as printed on the cover; default: the school's approving body
@@ -133,14 +136,14 @@ class Contact(Strict):
         return f"{self.name} ({self.details})" if self.details else self.name
 
 
-class SchoolPolicy(Strict):
-    """A school's choices and governance for one policy type."""
+class PolicySettings(Strict):
+    """A school's settings for one policy type: its choices, additions, lists and governance."""
 
     choices: dict[Id, str | bool] = Field(default_factory=dict)
     additions: list[Addition] = Field(default_factory=list)
     related_policies: list[Text] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
-    governance: Governance = Field(default_factory=Governance)
+    governance: PolicyGovernance = Field(default_factory=PolicyGovernance)
 
 
 class RoleTitles(Strict):
@@ -171,7 +174,7 @@ class School(Strict):
     website: str = ""
     branding: Branding = Field(default_factory=Branding)
     people: dict[Role, Person] = Field(default_factory=dict)
-    policies: dict[Id, SchoolPolicy] = Field(default_factory=dict)
+    policies: dict[Id, PolicySettings] = Field(default_factory=dict)
 
     @field_validator("type")
     @classmethod
@@ -227,6 +230,39 @@ def load_school(path: Path) -> SchoolFile:
     if problems:
         raise InputError(problems)
     return SchoolFile(path.stem, path, school, source)
+
+
+# Keys whose refusal changes what the rest of the file means (a wrong type would give wrong roles).
+VITAL_KEYS = ("name", "type", "group")
+
+
+@dataclass(frozen=True)
+class PartialSchool:
+    """A school file loaded as far as its problems allow (see :func:`load_school_partly`)."""
+
+    school_file: SchoolFile | None  # None: too little is left to check against the library
+    problems: list[Problem]
+    left_out: list[tuple]           # the keys refused and left out of ``school_file``
+
+
+def load_school_partly(path: Path) -> PartialSchool:
+    """Load the school file at ``path`` as far as its problems allow, so a check can report them all at once.
+
+    Each refused key is left out. Nothing is left to check against the library
+    when the YAML is unreadable, a group file is missing, a required key is
+    missing, or the name, type or group is refused.
+    """
+    path = Path(path)
+    try:
+        source, problems = merge_layers(load_source(path))
+    except InputError as exc:
+        return PartialSchool(None, exc.problems, [])
+    school, found, left_out = validate_leniently(source, School, vital=VITAL_KEYS)
+    problems += found
+    if school is None or not SCHOOL_ID.fullmatch(path.stem) or len(path.stem) > MAX_SCHOOL_ID:
+        return PartialSchool(None, problems, [])
+    return PartialSchool(SchoolFile(path.stem, path, school, source), problems + _repeated_versions(source, school),
+                         left_out)
 
 
 def _repeated_versions(source: Source, school: School) -> list[Problem]:

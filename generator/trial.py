@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.model import ApprovalRecord, Brand, Clause, Governance, Paragraph, Policy, Run, Section
+from generator.model import ApprovalRecord, Brand, Clause, DocumentControl, Paragraph, Policy, Run, Section
 from generator.render.docx import render_docx
 
 
@@ -27,7 +27,7 @@ def sample_policy() -> Policy:
         school_id="sample",
         school_name="Sample School",
         brand=Brand(None, "Sample School logo", "#1F3864", "#2E75B6", "Carlito", "Sample motto"),
-        governance=Governance("SAMPLE-1", "Sample Head, Headteacher", "Full Governing Body", 12, (approval,)),
+        governance=DocumentControl("SAMPLE-1", "Sample Head, Headteacher", "Full Governing Body", 12, (approval,)),
         sections=(Section("sample", "1", "Sample section", (clause,)),),
         author="Sample School",
         subject="Sample Policy",

@@ -6,6 +6,7 @@ back to the YAML node it is about and words it for a person editing YAML.
 
 from __future__ import annotations
 
+import copy
 import difflib
 from typing import Any, Iterable, TypeVar
 
@@ -40,6 +41,43 @@ def validate_source(source: Source, model: type[M], context: dict[str, Any] | No
     except ValidationError as exc:
         problems = [_problem(source, model, err) for err in exc.errors(include_url=False)]
         raise InputError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message))) from None
+
+
+def validate_leniently(source: Source, model: type[M], vital: tuple[str, ...] = ()
+                       ) -> tuple[M | None, list[Problem], list[tuple]]:
+    """Return ``source`` validated as ``model`` with the keys that fail left out, their problems, and those keys.
+
+    Each refused value's key is left out (for a value inside a list, the whole
+    list), so later checks can still run on the rest and every problem is
+    reported at once. Returns None for the model when that cannot work: a
+    required key is missing, a top-level key in ``vital`` is refused (one whose
+    absence would change what the rest means), or the rest still fails.
+    """
+    try:
+        return model.model_validate(source.data()), [], []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    problems = sorted(set(_problem(source, model, err) for err in errors), key=lambda p: (p.line, p.col, p.message))
+    data = copy.deepcopy(source.data())
+    left_out = []
+    for err in errors:
+        loc = tuple(part for part in err["loc"] if not _is_union_tag(part) and part != "[key]")
+        key = loc[: next((i for i, part in enumerate(loc) if isinstance(part, int)), len(loc))]
+        if err["type"] == "missing" or not key or key[0] in vital:
+            return None, problems, []
+        _delete(data, key)
+        left_out.append(key)
+    try:
+        return model.model_validate(data), problems, left_out
+    except ValidationError:
+        return None, problems, []
+
+
+def _delete(data: Any, key: tuple) -> None:
+    for part in key[:-1]:
+        data = data.get(part) if isinstance(data, dict) else None
+    if isinstance(data, dict):
+        data.pop(key[-1], None)
 
 
 def _problem(source: Source, model: type[BaseModel], err: dict[str, Any]) -> Problem:

@@ -100,3 +100,11 @@ def test_build_summary_counts_the_schools_refused_by_the_checks(tmp_path: Path):
     summary = next(line for line in done.stdout.splitlines() if line.startswith("built "))
     assert summary.endswith("; 1 school(s) not built because of input errors"), summary
     assert "  bradley-primary: 2 input error(s), listed above" in done.stderr
+
+
+def test_reports_are_written_as_bytes_without_deprecated_click_calls():
+    # the CSV's byte-order mark reaches the file whatever the terminal's encoding; DeprecationWarning is an error
+    done = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "generator", "due", "--format",
+                           "csv", "--today", "2026-11-23"], cwd=PROJECT, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.startswith("\ufeffdue,days_left,status,".encode("utf-8")) and done.stderr == b""

@@ -17,6 +17,7 @@ from distributed import Client, LocalCluster
 from pypdf import PdfReader
 
 from generator.batch import run_build
+from generator.plan import plan_build
 from generator.school import load_school
 
 from conftest import ROOT
@@ -88,10 +89,9 @@ def test_a_killed_worker_loses_no_document_and_leaves_no_libreoffice(workspace: 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       local_directory=str(own_tmp / "dask")) as cluster, Client(cluster) as watcher:
         def build() -> None:
-            result.append(run_build(paths, library_dir=workspace / "clauses", out_dir=out,
-                                    template=workspace / "templates" / "house-style.docx", formats=set(), jobs=None,
-                                    policy_id=None, echo=lambda line="", err=False: lines.append(line),
-                                    cluster=cluster.scheduler_address))
+            plan = plan_build(library_dir=workspace / "clauses", out_dir=out,
+                              template=workspace / "templates" / "house-style.docx", cluster=cluster.scheduler_address)
+            result.append(run_build(paths, plan, echo=lambda line="", err=False: lines.append(line)))
 
         builder = threading.Thread(target=build)
         builder.start()

@@ -15,6 +15,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from generator.batch import run_build
+from generator.plan import plan_build
 from generator.library import load_library
 from generator.manifest import MANIFEST_NAME
 from generator.resolve import resolve
@@ -23,11 +24,13 @@ from generator.school import load_school
 from conftest import ROOT
 
 
-def _build(workspace: Path, out: Path, *, force: bool = False, paths: list[Path] | None = None) -> tuple[bool, list[str]]:
+def _build(workspace: Path, out: Path, *, force: bool = False, paths: list[Path] | None = None,
+           policy_id: str | None = None) -> tuple[bool, list[str]]:
     lines: list[str] = []
-    ok = run_build(paths or sorted((workspace / "schools").glob("*.yaml")), library_dir=workspace / "clauses",
-                   out_dir=out, template=workspace / "templates" / "house-style.docx", formats={"docx"}, jobs=None,
-                   policy_id=None, echo=lambda line="", err=False: lines.append(line), office=None, force=force)
+    plan = plan_build({"docx"}, library_dir=workspace / "clauses", out_dir=out,
+                      template=workspace / "templates" / "house-style.docx", force=force, policy_id=policy_id)
+    ok = run_build(paths or sorted((workspace / "schools").glob("*.yaml")), plan,
+                   echo=lambda line="", err=False: lines.append(line))
     return ok, lines
 
 
@@ -180,11 +183,8 @@ def test_a_policy_built_alone_does_not_vouch_for_the_others(workspace: Path, tmp
     changed = printed[clause_id]
     other = next(pid for pid in set(policy_of.values()) if pid not in {policy_of[d] for d in changed})
     _change_clause_text(workspace, clause_id)
-    lines: list[str] = []
-    assert run_build(sorted((workspace / "schools").glob("*.yaml")), library_dir=workspace / "clauses",
-                     out_dir=out, template=workspace / "templates" / "house-style.docx", formats={"docx"},
-                     jobs=None, policy_id=other, echo=lambda line="", err=False: lines.append(line), office=None)
-    assert _built(lines) == set()  # the other policy does not print the clause
+    ok, lines = _build(workspace, out, policy_id=other)
+    assert ok and _built(lines) == set()  # the other policy does not print the clause
     ok, lines = _build(workspace, out)
     assert ok and _built(lines) == changed
 

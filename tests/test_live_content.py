@@ -15,11 +15,11 @@ from ruamel.yaml import YAML
 
 from conftest import ROOT
 
-# The engine tests re-run in a copy of the project; LibreOffice, fault, cluster
-# and browser tests are left out (they run on their own fixtures, are slow, and
-# need the virtualenv's npm packages), and so is this file.
+# The engine tests re-run in a copy of the project; LibreOffice, fault, cluster,
+# bench and browser tests are left out (they run on their own fixtures, are slow,
+# and need bench/ or the virtualenv's npm packages), and so is this file.
 NOT_IN_THE_COPY = ["tests/test_live_content.py", "tests/test_render_pdf.py", "tests/web",
-                   "tests/test_faults.py", "tests/test_cluster.py"]
+                   "tests/test_faults.py", "tests/test_cluster.py", "tests/test_bench.py"]
 
 
 def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:

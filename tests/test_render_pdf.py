@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from generator.batch import run_build
+from generator.plan import plan_build
 from generator.errors import ConverterError
 from generator.render.pdf import Worker, find_libreoffice
 from generator.render.processes import group_members
@@ -220,9 +221,8 @@ def test_killing_workers_mid_batch_still_yields_every_document(tmp_path: Path, m
 
     monkeypatch.setattr(Worker, "convert", convert_and_sometimes_die)
     lines: list[str] = []
-    ok = run_build(sorted((SCHOOLS_DIR).glob("*.yaml")), library_dir=LIBRARY_DIR, out_dir=tmp_path,
-                   template=None, formats={"docx", "pdf"}, jobs=2, policy_id=None,
-                   echo=lambda msg="", err=False: lines.append(msg))
+    plan = plan_build({"docx", "pdf"}, library_dir=LIBRARY_DIR, out_dir=tmp_path, jobs=2)
+    ok = run_build(sorted((SCHOOLS_DIR).glob("*.yaml")), plan, echo=lambda msg="", err=False: lines.append(msg))
     assert ok, lines
     assert killed
     assert len(list(tmp_path.glob("*/*.pdf"))) == 10 and len(list(tmp_path.glob("*/*.docx"))) == 10
@@ -232,18 +232,17 @@ def test_killing_workers_mid_batch_still_yields_every_document(tmp_path: Path, m
 
 def test_without_libreoffice_docx_is_still_written(tmp_path: Path):
     lines: list[tuple[str, bool]] = []
-    ok = run_build([SCHOOLS_DIR / "bradley-primary.yaml"], library_dir=LIBRARY_DIR, out_dir=tmp_path,
-                   template=None, formats=set(), jobs=1, policy_id=None,
-                   echo=lambda msg="", err=False: lines.append((msg, err)), office=None)
+    no_office = plan_build(library_dir=LIBRARY_DIR, out_dir=tmp_path, jobs=1, find_office=lambda: None)
+    ok = run_build([SCHOOLS_DIR / "bradley-primary.yaml"], no_office,
+                   echo=lambda msg="", err=False: lines.append((msg, err)))
     assert ok
     assert (tmp_path / "bradley-primary" / "bradley-primary-social-media.docx").exists()
     assert not list(tmp_path.glob("*/*.pdf"))
     hints = [msg for msg, err in lines if err and "LibreOffice was not found" in msg]
     assert len(hints) == 1 and "make setup" in hints[0]
     # asking for PDF explicitly without LibreOffice fails, after writing the DOCX
-    assert not run_build([SCHOOLS_DIR / "bradley-primary.yaml"], library_dir=LIBRARY_DIR,
-                         out_dir=tmp_path, template=None, formats={"pdf"}, jobs=1, policy_id=None,
-                         echo=lambda msg="", err=False: None, office=None)
+    asked = plan_build({"pdf"}, library_dir=LIBRARY_DIR, out_dir=tmp_path, jobs=1, find_office=lambda: None)
+    assert not run_build([SCHOOLS_DIR / "bradley-primary.yaml"], asked, echo=lambda msg="", err=False: None)
 
 
 def test_workers_are_recycled(built):

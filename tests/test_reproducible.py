@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from generator.library import load_library
 from generator.render.docx import render_docx
 from generator.render.reproducible import pin_pdf
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.school import load_school
 
 from conftest import ROOT

@@ -15,7 +15,7 @@ import pytest
 from generator.errors import InputError
 from generator.model import ListBlock, ListItem, Paragraph, Run
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.snapshot import load_snapshot
 from generator.school import load_school
 

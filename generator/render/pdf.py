@@ -11,9 +11,9 @@ These are the only modules that know about LibreOffice.
 """
 
 from generator.render.office import INSTALL_HINT, LibreOffice, find_fast_malloc, find_libreoffice
-from generator.render.pool import WorkerPool, start_pool
+from generator.render.pool import WorkerPool
 from generator.render.profile import SETTINGS
 from generator.render.worker import Conversion, Worker
 
 __all__ = ["INSTALL_HINT", "SETTINGS", "Conversion", "LibreOffice", "Worker", "WorkerPool", "find_fast_malloc",
-           "find_libreoffice", "start_pool"]
+           "find_libreoffice"]

@@ -16,12 +16,11 @@ fresh starts after a crash or a hang; ``recycles`` the routine ones.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 
 from generator.errors import ConversionCancelled, ConverterError
-from generator.render.office import LibreOffice, find_libreoffice
+from generator.render.office import LibreOffice
 from generator.render.profile import sweep_orphans
 from generator.render.worker import Conversion, Worker
 
@@ -117,20 +116,3 @@ class WorkerPool:
         for worker in self.workers:
             worker.abort()
 
-
-def start_pool(schools: int, formats: set[str], jobs: int | None,
-               office: LibreOffice | None | bool = True) -> tuple[LibreOffice | None, WorkerPool | None]:
-    """Look LibreOffice up (``office=True``) and start the workers a build of ``schools`` needs.
-
-    At most ``jobs`` workers (default: one per core), and no more than schools.
-    The workers start in the background, so their start-up overlaps reading
-    the library and the schools. Returns (office, pool); either may be None.
-    """
-    if office is True:
-        office = find_libreoffice() if (not formats or "pdf" in formats) else None
-    want_pdf = "pdf" in formats or (not formats and office is not None)
-    if not (want_pdf and office):
-        return office or None, None
-    pool = WorkerPool(office, min(jobs or os.cpu_count() or 1, schools))
-    pool.warm_up()
-    return office, pool

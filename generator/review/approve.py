@@ -23,7 +23,7 @@ from generator.errors import InputError, PolicygenError
 from generator.governance import policy_approver
 from generator.library import Library
 from generator.model import ApprovalRecord, Policy, Status
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.record import (
     approval_lock, commit_approval, commit_removal, encode_like, real_path, writable_school_file,
 )
@@ -189,9 +189,7 @@ def undo_approval(library: Library, path: Path, policy_id: str) -> ApprovalResul
 def _checked(library: Library, path: Path, policy_id: str) -> tuple[SchoolFile, Policy]:
     school_file = load_school(path)
     resolved: dict[str, Policy] = {}
-    problems = [p for p in check_school(library, school_file, resolved, resolve_as_built) if p.severity == "error"]
-    if problems:
-        raise InputError(problems)
+    check_school(library, school_file, resolved, resolve_as_built).raise_if_errors()
     if policy_id not in school_file.school.policies:
         raise InputError(school_file.source.problem(
             ("policies",), f"this school has no {policy_id!r} policy"

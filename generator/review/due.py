@@ -12,9 +12,10 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Iterator
 
 from generator.dates import add_months, format_date
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.library import Library
 from generator.school import SchoolFile
 
@@ -22,17 +23,38 @@ TABLE_WIDTH = 100
 
 
 @dataclass(frozen=True)
-class DueItem:
-    """One school's policy and when its review falls due."""
+class PolicyApproval:
+    """One school's policy, and its last approval (version, date and body are None: never approved)."""
 
     school_id: str
     school: str
     policy_id: str
     policy: str  # the policy's title
-    version: str | None  # None: never approved
+    version: str | None
     last_approved: date | None
     approved_by: str | None
-    due: date | None  # None: never approved
+
+
+def each_policy(library: Library, school_files: list[SchoolFile]
+                ) -> Iterator[tuple[SchoolFile, Any, PolicyApproval]]:
+    """Yield every policy of every school that the library has: the school, its choices for the policy, and
+    the policy's last approval."""
+    for school_file in school_files:
+        for policy_id, chosen in school_file.school.policies.items():
+            if policy_id not in library.policies:
+                continue
+            approvals = chosen.governance.approvals
+            last = approvals[-1] if approvals else None
+            yield school_file, chosen, PolicyApproval(
+                school_file.id, school_file.school.name, policy_id, library.policies[policy_id].spec.title,
+                last.version if last else None, last.date if last else None, last.by if last else None)
+
+
+@dataclass(frozen=True)
+class DueItem(PolicyApproval):
+    """One school's policy and when its review falls due."""
+
+    due: date | None = None  # None: never approved
     wording_changed: bool | None = None  # printed wording differs from the approval (None: not known)
 
     def days_left(self, today: date) -> int | None:
@@ -69,27 +91,40 @@ def due_items(library: Library, school_files: list[SchoolFile], today: date, wit
     """Return policies never approved, overdue, or due within ``within`` days, soonest first.
 
     ``changed`` says, by (school id, policy id), whether the printed wording
-    differs from the last approval (from ``review.history``); unknown when absent.
+    differs from the last approval (from ``review.as_built``); unknown when absent.
     """
     items = []
-    for school_file in school_files:
-        for policy_id, policy in school_file.school.policies.items():
-            if policy_id not in library.policies:
-                continue
-            spec = library.policies[policy_id].spec
-            approvals = policy.governance.approvals
-            last = approvals[-1] if approvals else None
-            due = last.review_due(policy.governance.cycle(spec.review_cycle_months)) if last else None
-            item = DueItem(school_file.id, school_file.school.name, policy_id, spec.title,
-                           last.version if last else None, last.date if last else None,
-                           last.by if last else None, due, (changed or {}).get((school_file.id, policy_id)))
-            days = item.days_left(today)
-            if days is None or days <= within:
-                items.append(item)
+    for school_file, chosen, head in each_policy(library, school_files):
+        cycle = chosen.governance.cycle(library.policies[head.policy_id].spec.review_cycle_months)
+        due = chosen.governance.approvals[-1].review_due(cycle) if head.version is not None else None
+        item = DueItem(**vars(head), due=due, wording_changed=(changed or {}).get((head.school_id, head.policy_id)))
+        days = item.days_left(today)
+        if days is None or days <= within:
+            items.append(item)
     return sorted(items, key=lambda i: (i.due is not None, i.due or date.min, i.school_id, i.policy_id))
 
 
-def load_schools(paths, load) -> tuple[list[SchoolFile], list[Problem]]:
+def wording_changes(library: Library, school_files: list[SchoolFile]
+                    ) -> tuple[dict[tuple[str, str], bool], Findings]:
+    """Return, by (school id, policy id), whether each approved policy's printed wording differs from its
+    last approval's snapshot (policies without one are left out), and the problems of those that cannot be
+    resolved."""
+    from generator.review.as_built import resolve_as_built
+    from generator.review.history import last_snapshot
+
+    changed: dict[tuple[str, str], bool] = {}
+    problems: list[Problem] = []
+    for school_file, _, head in each_policy(library, school_files):
+        try:
+            if last_snapshot(school_file, head.policy_id) is not None:
+                changed[(head.school_id, head.policy_id)] = resolve_as_built(library, school_file,
+                                                                             head.policy_id).status.draft
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return changed, Findings(problems)
+
+
+def load_schools(paths, load) -> tuple[list[SchoolFile], Findings]:
     """Load each school file with ``load``; one that fails is reported, never stopping the others."""
     schools, problems = [], []
     for path in paths:
@@ -97,7 +132,7 @@ def load_schools(paths, load) -> tuple[list[SchoolFile], list[Problem]]:
             schools.append(load(path))
         except InputError as exc:
             problems.extend(exc.problems)
-    return schools, problems
+    return schools, Findings(problems)
 
 
 def _fit(cell: str, width: int) -> str:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.dates import format_date
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError
 from generator.library import Library
 from generator.model import ChangeNote
-from generator.review.due import excel_csv
-from generator.review.history import last_snapshot, resolve_as_built
+from generator.review.due import PolicyApproval, each_policy, excel_csv
+from generator.review.as_built import resolve_as_built
+from generator.review.history import last_snapshot
 from generator.review.redline import change_notes
 from generator.review.snapshot import take_snapshot
 from generator.school import SchoolFile
@@ -29,58 +30,45 @@ NO_SNAPSHOT = "approved wording not known"
 
 
 @dataclass(frozen=True)
-class Impact:
+class Impact(PolicyApproval):
     """One school's policy whose wording differs from its last approval, or that was never approved."""
 
-    school_id: str
-    school: str
-    policy_id: str
-    policy: str  # the policy's title
-    version: str | None  # the last approved version; None: never approved
-    approved: date | None
-    approved_by: str | None
-    status: str  # "changed", NEVER, or NO_SNAPSHOT (approved before snapshots, no baseline)
+    status: str = NEVER  # "changed", NEVER, or NO_SNAPSHOT (approved before snapshots, no baseline)
     notes: tuple[ChangeNote, ...] = ()
 
 
-def impacts(library: Library, school_files: list[SchoolFile]) -> tuple[list[Impact], int, list[Problem]]:
+def impacts(library: Library, school_files: list[SchoolFile]) -> tuple[list[Impact], int, Findings]:
     """Return the affected policies (by school, then policy), how many print as approved, and problems.
 
     A school whose policy cannot be resolved (a variant gone from the library,
     an unreadable snapshot …) is reported as a problem; the others are listed.
     """
     found, unchanged, problems = [], 0, []
-    for school_file in school_files:
-        for policy_id, chosen in school_file.school.policies.items():
-            if policy_id not in library.policies:
-                continue
-            approvals = chosen.governance.approvals
-            last = approvals[-1] if approvals else None
-            head = (school_file.id, school_file.school.name, policy_id, library.policies[policy_id].spec.title,
-                    last.version if last else None, last.date if last else None, last.by if last else None)
-            try:  # resolved even when never approved: a school that cannot be built is reported
-                policy = resolve_as_built(library, school_file, policy_id)
-                snapshot = last_snapshot(school_file, policy_id)
-            except InputError as exc:
-                problems.extend(exc.problems)
-                continue
-            if last is None or snapshot is None:
-                found.append(Impact(*head, NEVER if last is None else NO_SNAPSHOT))
-                continue
-            notes = change_notes(snapshot, take_snapshot(policy, library, "current", None, ""), library, policy_id)
-            if notes:
-                found.append(Impact(*head, "changed", notes))
-            elif policy.status.draft:  # same clauses, other choices (e.g. a school detail in the text)
-                found.append(Impact(*head, "changed", (ChangeNote("", "The school's choices changed", ()),)))
-            else:
-                unchanged += 1
-    return found, unchanged, problems
+    for school_file, _, head in each_policy(library, school_files):
+        try:  # resolved even when never approved: a school that cannot be built is reported
+            policy = resolve_as_built(library, school_file, head.policy_id)
+            snapshot = last_snapshot(school_file, head.policy_id)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if head.version is None or snapshot is None:
+            found.append(Impact(**vars(head), status=NEVER if head.version is None else NO_SNAPSHOT))
+            continue
+        notes = change_notes(snapshot, take_snapshot(policy, library, "current", None, ""), library, head.policy_id)
+        if notes:
+            found.append(Impact(**vars(head), status="changed", notes=notes))
+        elif policy.status.draft:  # same clauses, other choices (e.g. a school detail in the text)
+            found.append(Impact(**vars(head), status="changed",
+                                notes=(ChangeNote("", "The school's choices changed", ()),)))
+        else:
+            unchanged += 1
+    return found, unchanged, Findings(problems)
 
 
 def _approval(item: Impact) -> str:
     if item.status == NEVER:
         return NEVER
-    when = f", approved {format_date(item.approved)}" if item.approved else ""
+    when = f", approved {format_date(item.last_approved)}" if item.last_approved else ""
     return f"version {item.version}{when}"
 
 
@@ -107,7 +95,7 @@ def format_csv(items: list[Impact]) -> str:
     """Return one row per change (one per policy never approved) as CSV for Excel."""
     rows = []
     for i in items:
-        head = [i.school_id, i.school, i.policy_id, i.policy, i.version or "", str(i.approved or "")]
+        head = [i.school_id, i.school, i.policy_id, i.policy, i.version or "", str(i.last_approved or "")]
         if not i.notes:
             rows.append(head + ["", NEVER if i.status == NEVER else NO_SNAPSHOT, ""])
         rows += [head + [n.clause, n.what, "; ".join(n.why)] for n in i.notes]
@@ -118,7 +106,7 @@ def format_csv(items: list[Impact]) -> str:
 def format_json(items: list[Impact]) -> str:
     """Return the list as JSON; a version or date never recorded is null."""
     data = [{"school_id": i.school_id, "school": i.school, "policy_id": i.policy_id, "policy": i.policy,
-             "version": i.version, "last_approved": i.approved.isoformat() if i.approved else None,
+             "version": i.version, "last_approved": i.last_approved.isoformat() if i.last_approved else None,
              "approved_by": i.approved_by, "status": i.status,
              "changes": [{"clause": n.clause or None, "change": n.what, "why": list(n.why)} for n in i.notes]}
             for i in items]

@@ -24,7 +24,7 @@ from generator.render.docx import DEFAULT_TEMPLATE, render_docx
 from generator.render.redline import Marks
 from generator.render.reproducible import pin_pdf
 from generator.review.diff import ClauseChange, compare
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.snapshot import Snapshot, approved_snapshots, take_snapshot
 from generator.school import SchoolFile, load_school
 
@@ -100,12 +100,14 @@ def write_redline(redline: Redline, target: Path, template: Path | None = None) 
 
 
 def _convert_to_pdf(data: bytes, target: Path, when: datetime) -> None:
-    from generator.render.pdf import start_pool
+    from generator.render.pdf import WorkerPool, find_libreoffice
 
-    office, pool = start_pool(1, {"pdf"}, 1)
-    if pool is None:
+    office = find_libreoffice()
+    if office is None:
         raise ConverterError("a PDF redline needs LibreOffice, which was not found; "
                              "write a .docx redline, or run tools/install-system-deps.sh")
+    pool = WorkerPool(office, 1)
+    pool.warm_up()
     try:
         pdf = pool.convert(data).pdf
     finally:

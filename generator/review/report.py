@@ -9,7 +9,7 @@ from generator.errors import InputError
 from generator.library import Library
 from generator.review.diff import ClauseChange, compare
 from generator.review.redline import variant_label
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.snapshot import approved_snapshots, take_snapshot
 from generator.school import load_school
 

@@ -32,7 +32,7 @@ from typing import Any
 from generator.errors import InputError, Problem
 from generator.files import FileProblem, read_regular_file
 from generator.library import Library
-from generator.model import Block, Brand, Clause, Governance, ListBlock, ListItem, Paragraph, Policy, Run, Section
+from generator.model import Block, Brand, Clause, DocumentControl, ListBlock, ListItem, Paragraph, Policy, Run, Section
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.school import SchoolFile
 
@@ -277,7 +277,7 @@ def _load_v1(path: Path, text: str) -> tuple[SnapshotMeta, Policy]:
     secs = tuple(_v1_section(sid, heading, clauses) for sid, (heading, clauses) in sections.items())
     policy = Policy(meta.policy_id, "", meta.library_version, meta.school_id, "",
                     Brand(None, "", "#1F3864", "#2E75B6", "Carlito", ""),
-                    Governance("", "", meta.by, 0, ()), secs)
+                    DocumentControl("", "", meta.by, 0, ()), secs)
     return meta, policy
 
 

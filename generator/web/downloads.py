@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from generator.build import Job, render_job, target_paths, write_docx_and_pdf
-from generator.review.history import resolve_as_built
+from generator.build import Job, render_job, write_docx, write_docx_and_pdf
+from generator.review.as_built import resolve_as_built
 from generator.library import Library
 from generator.render.docx import DEFAULT_TEMPLATE
 from generator.school import SchoolFile
@@ -23,9 +23,10 @@ _BUILDING: dict[str, threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
-def build_policy(library: Library, school_file: SchoolFile, policy_id: str, out_dir: Path, office: OfficePool,
-                 template: Path | None = None) -> tuple[Path, Path]:
-    """Build one school's policy into ``out_dir`` (DOCX and PDF) and return both paths.
+def build_policy(library: Library, school_file: SchoolFile, policy_id: str, out_dir: Path,
+                 office: OfficePool | None, template: Path | None = None) -> list[Path]:
+    """Build one school's policy into ``out_dir`` and return the paths written: DOCX and PDF, or
+    DOCX alone when ``office`` is None (a build plan without PDF).
 
     Raises:
         InputError, TemplateError, ConverterError, OutputError: as ``policygen build``.
@@ -36,9 +37,10 @@ def build_policy(library: Library, school_file: SchoolFile, policy_id: str, out_
         lock = _BUILDING.setdefault(job.name, threading.Lock())
     with lock:  # one build of a policy at a time; the files are renamed into place together
         data = render_job(library, job, template or DEFAULT_TEMPLATE)
+        if office is None:
+            return [write_docx(out_dir, job, data)]
         with office.worker() as worker:
-            write_docx_and_pdf(out_dir, job, data, worker)
-    return target_paths(out_dir, job)
+            return write_docx_and_pdf(out_dir, job, data, worker)
 
 
 async def download(request: Request) -> Response:

@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.check import check_school
-from generator.errors import InputError, Problem
+from generator.errors import Findings, InputError, Problem
 from generator.library import Library
 from generator.output import write_atomic
 from generator.review.approve import _indentation
@@ -92,13 +92,13 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def check_text(library: Library, path: Path, text: str) -> tuple[SchoolFile | None, list[Problem]]:
+def check_text(library: Library, path: Path, text: str) -> tuple[SchoolFile | None, Findings]:
     """Return the school file ``text`` would be at ``path``, and its problems (as ``policygen check``)."""
     try:
         source = parse_source(path, text)
         school = validate_source(source, School)
     except InputError as exc:
-        return None, exc.problems
+        return None, exc.findings
     school_file = SchoolFile(path.stem, path, school, source)
     return school_file, check_school(library, school_file)
 
@@ -115,7 +115,7 @@ def save_school(library: Library, path: Path, edits: dict[Loc, Any], seen: str,
         return SaveResult(conflict=True)
     text = apply_edits(original, edits)
     school_file, problems = check_text(library, path, text)
-    errors = [p for p in problems if p.severity == "error"]
+    errors = list(problems.errors)
     if errors:
         placed, rest = place_problems(parse_source(path, text) if school_file is None else school_file.source,
                                       errors, fields)

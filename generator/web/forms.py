@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.library import ClauseSpec, PolicyLibrary
+from generator.library import ClauseSpec, PolicyType
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.render.html import render_blocks
 from generator.resolve import text_context
@@ -122,7 +122,7 @@ def details_form(data: dict, fonts: list[str]) -> list[Group]:
     return groups
 
 
-def policy_form(lib: PolicyLibrary, school_file: SchoolFile, data: dict) -> list[Group]:
+def policy_form(lib: PolicyType, school_file: SchoolFile, data: dict) -> list[Group]:
     """Return one group per section of the policy, plus its lists and governance."""
     pid = lib.spec.id
     base: Loc = ("policies", pid)

@@ -18,6 +18,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from generator.errors import InputError, PolicygenError
 from generator.output import temp_path_for
+from generator.plan import plan_build
 from generator.web.downloads import build_policy
 from generator.web.pages import render
 from generator.web.security import check_csrf
@@ -36,6 +37,7 @@ class BuildAll:
     done: int = 0
     files: list[Path] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""  # said once above the results, e.g. that only Word files could be built
     finished: bool = False
     zip_path: Path | None = None
 
@@ -45,8 +47,16 @@ class BuildAll:
 
 
 def run_build_all(job: BuildAll, workspace, office, out_dir: Path, user, template: Path | None) -> None:
-    """Build each policy of each school ``user`` may see, recording progress in ``job``; then zip them."""
+    """Build each policy of each school ``user`` may see, recording progress in ``job``; then zip them.
+
+    What is built is planned as ``policygen build`` plans it (:func:`generator.plan.plan_build`):
+    Word files, and PDFs when the server has LibreOffice.
+    """
     try:
+        plan = plan_build(library_dir=workspace.config.library_dir, out_dir=out_dir, template=template,
+                          find_office=lambda: office.office if office.available else None)
+        if plan.office_missing:
+            job.note = "LibreOffice is not installed on this server, so only the Word files were built."
         library = workspace.library()
         todo = []
         for school_id in workspace.school_ids():
@@ -61,7 +71,8 @@ def run_build_all(job: BuildAll, workspace, office, out_dir: Path, user, templat
         job.total = len(todo)
         for school_file, policy_id in todo:
             try:
-                job.files += build_policy(library, school_file, policy_id, out_dir, office, template)
+                job.files += build_policy(library, school_file, policy_id, plan.out_dir,
+                                          office if plan.pdf else None, plan.template)
             except PolicygenError as exc:
                 job.failures.append((f"{school_file.id}/{policy_id}", str(exc).splitlines()[0]))
             except Exception as exc:  # noqa: BLE001 - one policy's failure never stops the others

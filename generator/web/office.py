@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from generator.errors import ConverterError
-from generator.render.pdf import INSTALL_HINT, Worker, WorkerPool, find_libreoffice
+from generator.render.pdf import INSTALL_HINT, LibreOffice, Worker, WorkerPool, find_libreoffice
 
 
 class OfficePool:
@@ -21,11 +21,12 @@ class OfficePool:
     def __init__(self, size: int = 1):
         self.size = max(1, size)
         self.pool: WorkerPool | None = None
+        self.office: LibreOffice | None = None  # found when the workers start
         self._free: queue.Queue[Worker] = queue.Queue()
 
     def start(self) -> None:
         """Start the workers in the background (no-op without LibreOffice)."""
-        office = find_libreoffice()
+        office = self.office = find_libreoffice()
         if office is None:
             return
         self.pool = WorkerPool(office, self.size)

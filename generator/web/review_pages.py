@@ -18,7 +18,7 @@ from generator.output import output_path
 from generator.model import Clause, Deletion, Insertion, ListBlock, Policy
 from generator.render.html import render_clause
 from generator.review.approve import approve
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.review.redline import build_redline, write_redline
 from generator.review.snapshot import approved_snapshots
 from generator.web.access import policy_id_for, school_context, school_for

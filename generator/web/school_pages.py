@@ -28,7 +28,7 @@ async def school_page(request: Request) -> Response:
                       has_logo=False, problems=[p.message if p.line == 0 else f"line {p.line}: {p.message}"
                                                 for p in exc.problems], policies=[])
     library = workspace.library()
-    problems = [f"line {p.line}: {p.message}" for p in check_school(library, school_file) if p.severity == "error"]
+    problems = [f"line {p.line}: {p.message}" for p in check_school(library, school_file).errors]
     policies = []
     for pid, policy in school_file.school.policies.items():
         if pid not in library.policies:

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from generator.library import load_library
 from generator.model import ListBlock, ListItem, Paragraph, Run
 from generator.render.html import render_blocks, render_html
-from generator.review.history import resolve_as_built
+from generator.review.as_built import resolve_as_built
 from generator.school import load_school
 from web.conftest import FIXTURE, copy_fixture
 
