@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Sequence
 
 from generator.batch_builders import build_docx_only, build_on_cluster, build_with_pdf
 from generator.batch_report import BuildReport, Echo, report_problems, summarise
@@ -39,7 +39,7 @@ from generator.targets import check_policy_id
 __all__ = ["BuildReport", "run_build"]
 
 
-def run_build(paths: list[Path], plan: BuildPlan, *, echo: Echo, pool: WorkerPool | None = None) -> bool:
+def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: WorkerPool | None = None) -> bool:
     """Build every policy of the schools at ``paths`` as ``plan`` says; return True when all succeeded.
 
     ``pool`` is what :func:`start_workers` returned, when the caller started
@@ -80,8 +80,9 @@ def run_build(paths: list[Path], plan: BuildPlan, *, echo: Echo, pool: WorkerPoo
                                   plan.office.soffice if plan.office else None, force=plan.force, policy_id=policy_id,
                                   office_digest=cluster_office(client) if client and plan.pdf else None)
         report.noted = incremental.note
-        paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
-        report_problems(repeated, report.failures, echo)
+        if not getattr(paths, "distinct_ids", False):  # a folder's files have distinct names: no list is made
+            paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
+            report_problems(repeated, report.failures, echo)
         todo = _plan(library, paths, policy_id, incremental, report, echo, resolver)
         if client:
             build_on_cluster(client, todo, out_dir, template, plan.pdf, echo, report)
@@ -113,7 +114,7 @@ def run_build(paths: list[Path], plan: BuildPlan, *, echo: Echo, pool: WorkerPoo
     return report.ok and not plan.failed_without_pdf
 
 
-def _plan(library: Library, paths: list[Path], policy_id: str | None, incremental: Incremental,
+def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, incremental: Incremental,
           report: BuildReport, echo: Echo, resolver: Resolver) -> Iterator[Job]:
     """Yield the documents to build, one school at a time: skip, check, resolve, report problems as found.
 
