@@ -206,9 +206,19 @@ def policy_approver(school: "School", governance) -> str:  # noqa: ANN001 (a pol
     return body_title(approving_body(school))
 
 
+SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+
+
 def body_title(phrase: str) -> str:
-    """Return a body's phrase as a title: "the trust board" gives "Trust board"."""
-    return _first_upper(phrase[4:] if phrase.lower().startswith("the ") else phrase)
+    """Return a body's phrase as a title, as a cover or an approval names it.
+
+    "the governing body" gives "Governing Body", "the board of Chiltern Valley
+    Learning Trust" gives "Board of Chiltern Valley Learning Trust"; small words
+    stay lower case after the first, and a word already capitalised stays as written.
+    """
+    words = (phrase[4:] if phrase.lower().startswith("the ") else phrase).split(" ")
+    return " ".join(w if (i and w.lower() in SMALL_WORDS) or not w[:1].islower() else _first_upper(w)
+                    for i, w in enumerate(words))
 
 
 def signatories(school: "School") -> list[Role]:

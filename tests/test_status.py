@@ -254,8 +254,8 @@ def test_a_first_approval_without_by_names_the_schools_approving_body(workspace:
     done = policygen(workspace, "approve", "schools/model-school.yaml", "--policy", "social-media",
                      "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
-    assert "version 1 on 2026-11-02 by Governing body;" in done.stdout  # a community school: its governing body
-    assert "          by: Governing body\n" in school.read_text()
+    assert "version 1 on 2026-11-02 by Governing Body;" in done.stdout  # a community school: its governing body
+    assert "          by: Governing Body\n" in school.read_text()
     assert policygen(workspace, "check", "schools/model-school.yaml").returncode == 0
 
 

@@ -13,7 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from generator.render.oxml import add_simple_field, set_document_language, set_style_font, shade_cell
+from generator.render.oxml.elements import add_simple_field, set_document_language, set_style_font, shade_cell
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "house-style.docx"
 NAVY = RGBColor(0x1F, 0x38, 0x64)

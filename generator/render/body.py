@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.dates import format_date
 from generator.model import Block, Form, Inline, ListBlock, Paragraph, Policy, Run, Section, revision_of
-from generator.render import oxml, wml
+from generator.render.oxml import elements, markup
 from generator.render.redline import Marks, change_of, heading_inlines, summary_of_changes
 
 if TYPE_CHECKING:
@@ -46,19 +46,19 @@ class BodyWriter:
         return "".join(self.out)
 
     def _p(self, style: str, content: str = "", **kwargs: Any) -> str:
-        return wml.paragraph(self.ids[style], content, **kwargs)
+        return markup.paragraph(self.ids[style], content, **kwargs)
 
     # contents -------------------------------------------------------------
     def _contents(self) -> None:
-        self.out.append(self._p("TOC Heading", wml.run("Contents")))
+        self.out.append(self._p("TOC Heading", markup.run("Contents")))
         sections = self.policy.sections
         for i, section in enumerate(sections):
-            content = wml.field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') if i == 0 else ""
-            content += wml.hyperlink(wml.run(section.heading), anchor=_anchor(section))
+            content = markup.field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') if i == 0 else ""
+            content += markup.hyperlink(markup.run(section.heading), anchor=_anchor(section))
             if i == len(sections) - 1:
-                content += wml.field_end()
+                content += markup.field_end()
             self.out.append(self._p("TOC 1", content, right_tab_cm=TEXT_WIDTH_CM))
-        self.out.append(wml.page_break())
+        self.out.append(markup.page_break())
 
     # sections -------------------------------------------------------------
     def _section(self, section: Section) -> None:
@@ -66,7 +66,7 @@ class BodyWriter:
         prefix = f"Appendix {section.number}:" if section.appendix else section.number
         inlines = (heading_inlines(prefix, section.title, None, section.old_title) if section.old_title
                    else heading_inlines("", section.heading, section.change, None))
-        heading = wml.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
+        heading = markup.bookmark(self._runs(inlines), _anchor(section), self.bookmark)
         self.out.append(self._p("Heading 1", heading, mark=self.marks.paragraph_mark(section.change),
                                 page_break_before=section.appendix))
         for clause in section.clauses:
@@ -98,7 +98,7 @@ class BodyWriter:
             num = None
             if item.ordered:
                 if level not in current:
-                    current[level] = oxml.new_list_instance(self.part, self.list_styles[name])
+                    current[level] = elements.new_list_instance(self.part, self.list_styles[name])
                 num = (current[level], 0)
             # the first two items and the last two share a page: no bullet stands alone
             keep = index in (0, last - 1) and index < last
@@ -112,7 +112,7 @@ class BodyWriter:
             for r in (inline,) if isinstance(inline, Run) else inline.runs:
                 if r.href:
                     rel = self.part.relate_to(r.href, RT.HYPERLINK, is_external=True)
-                    out.append(wml.hyperlink(self.marks.run(r, change, style=self.ids.get("Hyperlink")), rel_id=rel))
+                    out.append(markup.hyperlink(self.marks.run(r, change, style=self.ids.get("Hyperlink")), rel_id=rel))
                 else:
                     out.append(self.marks.run(r, change))
         return "".join(out)
@@ -120,31 +120,31 @@ class BodyWriter:
     # forms and tables -----------------------------------------------------
     def _cell(self, text: str, bold: bool = False, colour: str | None = None) -> str:
         return self._p("Table Label" if bold else "Table Text",
-                       wml.run(text, bold=bold, colour=colour) if text else "")
+                       markup.run(text, bold=bold, colour=colour) if text else "")
 
     def _form(self, form: Form) -> None:
         self._blocks(form.intro)
         widths = (6.2, 2.8, 7.6)
         full = sum(widths)
-        rows: list[tuple[list[wml.Cell], dict]] = []
+        rows: list[tuple[list[markup.Cell], dict]] = []
         for row in form.rows:
             if row.kind == "heading":
-                rows.append(([wml.Cell(self._cell(row.label.upper(), bold=True, colour="FFFFFF"), full, span=3,
+                rows.append(([markup.Cell(self._cell(row.label.upper(), bold=True, colour="FFFFFF"), full, span=3,
                                        fill=self.policy.brand.primary)], {}))
             elif row.kind == "field":
-                rows.append(([wml.Cell(self._cell(row.label, bold=True), widths[0]),
-                              wml.Cell(self._cell(""), widths[1] + widths[2], span=2)], {"height_cm": 1.1}))
+                rows.append(([markup.Cell(self._cell(row.label, bold=True), widths[0]),
+                              markup.Cell(self._cell(""), widths[1] + widths[2], span=2)], {"height_cm": 1.1}))
             elif row.kind == "tick":
-                box = wml.run(TICK_BOX + " ", font=TICK_FONT) + wml.run(row.label)
-                rows.append(([wml.Cell(self._p("Table Text", box), full, span=3)], {}))
+                box = markup.run(TICK_BOX + " ", font=TICK_FONT) + markup.run(row.label)
+                rows.append(([markup.Cell(self._p("Table Text", box), full, span=3)], {}))
             elif row.kind == "sign":
                 role = self._cell(row.label, bold=True) + (self._cell(row.detail) if row.detail else "")
                 for offset, (label, value) in enumerate((("Name", row.value), ("Signature", ""), ("Date", ""))):
-                    first = wml.Cell(role if offset == 0 else "", widths[0],
+                    first = markup.Cell(role if offset == 0 else "", widths[0],
                                      merge="restart" if offset == 0 else "continue")
-                    rows.append(([first, wml.Cell(self._cell(label, bold=True), widths[1]),
-                                  wml.Cell(self._cell(value), widths[2])], {"height_cm": 0.9, "keep": True}))
-        self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
+                    rows.append(([first, markup.Cell(self._cell(label, bold=True), widths[1]),
+                                  markup.Cell(self._cell(value), widths[2])], {"height_cm": 0.9, "keep": True}))
+        self.out.append(markup.table(self.ids["Table Grid"], widths, rows))
 
     def summary(self) -> str:
         """Return a redline's summary of changes and legend, for its cover page."""
@@ -154,25 +154,25 @@ class BodyWriter:
     def _table(self, header: list[str], rows: list[list[str]]) -> str:
         """Return a plain table with a shaded header row; a cell's lines become paragraphs."""
         widths = {3: (4.0, 5.4, 7.2)}.get(len(header)) or tuple(16.6 / len(header) for _ in header)
-        cells = [([wml.Cell(self._cell(v, bold=True), w, fill="D9E2F3") for v, w in zip(header, widths)],
+        cells = [([markup.Cell(self._cell(v, bold=True), w, fill="D9E2F3") for v, w in zip(header, widths)],
                   {"header": True})]
         for row in rows:
-            cells.append(([wml.Cell("".join(self._cell(line) for line in v.split("\n")), w)
+            cells.append(([markup.Cell("".join(self._cell(line) for line in v.split("\n")), w)
                            for v, w in zip(row, widths)], {"keep": True}))
-        return wml.table(self.ids["Table Grid"], widths, cells)
+        return markup.table(self.ids["Table Grid"], widths, cells)
 
     def _changes(self, section: Section) -> None:
         widths = (3.0, 4.0, 9.6)
-        header = [wml.Cell(self._cell(label, bold=True), w, fill="D9E2F3")
+        header = [markup.Cell(self._cell(label, bold=True), w, fill="D9E2F3")
                   for label, w in zip(("Date of change", "Paragraphs affected", "Summary of update"), widths)]
-        rows: list[tuple[list[wml.Cell], dict]] = [(header, {"header": True})]
+        rows: list[tuple[list[markup.Cell], dict]] = [(header, {"header": True})]
         for change in section.changes or ():
             values = (format_date(change.date), change.paragraphs, change.summary)
-            rows.append(([wml.Cell(self._cell(v), w) for v, w in zip(values, widths)], {}))
+            rows.append(([markup.Cell(self._cell(v), w) for v, w in zip(values, widths)], {}))
         if not section.changes:
-            rows.append(([wml.Cell(self._cell(v), w) for v, w in
+            rows.append(([markup.Cell(self._cell(v), w) for v, w in
                           zip(("None yet", "", "No approved changes have been recorded."), widths)], {}))
-        self.out.append(wml.table(self.ids["Table Grid"], widths, rows))
+        self.out.append(markup.table(self.ids["Table Grid"], widths, rows))
 
 
 def _anchor(section: Section) -> str:

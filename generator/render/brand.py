@@ -20,7 +20,7 @@ from docx.shared import RGBColor
 from docx.styles.style import StyleFactory
 
 from generator.model import Brand
-from generator.render import oxml
+from generator.render.oxml import elements
 
 HOUSE_SHADE = "D9E2F3"  # the template's light blue for label cells and header rows
 TINT = 0.18  # share of the primary colour in the shading: dark text stays readable on it
@@ -46,19 +46,19 @@ def apply_brand(doc: Any, brand: Brand, style_ids: dict[str, str]) -> None:
     accent = RGBColor.from_string(brand.accent.lstrip("#"))
     # python-docx finds a style by name with an XPath query over every style, and listing the
     # names wraps every style; the template's ids are known, so index the elements by id once
-    elements = {el.get(_STYLE_ID): el for el in doc.styles.element.iterchildren(_STYLE_TAG)}
-    styles = {name: StyleFactory(elements[style_ids[name]]) for name in _BRANDED
-              if style_ids.get(name) in elements}
-    oxml.set_default_font(doc.styles.element, brand.font)
+    by_id = {el.get(_STYLE_ID): el for el in doc.styles.element.iterchildren(_STYLE_TAG)}
+    styles = {name: StyleFactory(by_id[style_ids[name]]) for name in _BRANDED
+              if style_ids.get(name) in by_id}
+    elements.set_default_font(doc.styles.element, brand.font)
     for name in BRANDED_FONT_STYLES:
         if name in styles:
-            oxml.set_style_font(styles[name], brand.font)
+            elements.set_style_font(styles[name], brand.font)
     for name in PRIMARY_COLOUR_STYLES:
         if name in styles:
             styles[name].font.color.rgb = primary
     for name in RULED_STYLES:
         if name in styles:
-            oxml.set_border_colour(styles[name].element, brand.primary)
+            elements.set_border_colour(styles[name].element, brand.primary)
     if "Subtitle" in styles:
         styles["Subtitle"].font.color.rgb = accent
-    oxml.replace_shading(doc.element.body, HOUSE_SHADE, tint(brand.primary))
+    elements.replace_shading(doc.element.body, HOUSE_SHADE, tint(brand.primary))

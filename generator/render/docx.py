@@ -42,7 +42,7 @@ from generator.logo import LogoProblem, logo_for_document
 from generator.sandbox import BoundedSandbox, budget as sandbox_budget
 from generator.model import Policy
 
-from generator.render import oxml, wml
+from generator.render.oxml import elements, markup
 from generator.render.brand import apply_brand
 from generator.render.body import BodyWriter
 from generator.render.redline import Marks, cover_fields
@@ -120,17 +120,17 @@ def compose_docx(policy: Policy, template: Path, build_body: BodyBuilder, title:
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph")
     before = marker.getprevious()  # the template's page break after the cover, if it has one
     cover_end = before if before is not None and before.find(f".//{qn('w:br')}") is not None else marker
-    for element in wml.parse_body(preface(doc, house) if preface else ""):
+    for element in markup.parse_body(preface(doc, house) if preface else ""):
         cover_end.addprevious(element)
     body = build_body(doc, house)
-    for element in wml.parse_body(body):
+    for element in markup.parse_body(body):
         marker.addprevious(element)
     marker.getparent().remove(marker)
     apply_brand(doc, policy.brand, house.style_ids)
     when = when or document_date(policy, source_date_epoch())
     _set_properties(doc, policy, title, when)
     for shape in doc.inline_shapes:
-        oxml.set_alt_text(shape, policy.brand.logo_alt)
+        elements.set_alt_text(shape, policy.brand.logo_alt)
     out = io.BytesIO()
     doc.save(out)
     return repack_docx(out.getvalue(), when)
@@ -163,7 +163,7 @@ def fill_toc(data: bytes, toc: list[tuple[str, str]]) -> bytes:
     for paragraph, (_, page) in zip(entries, toc):
         end = paragraph.find(f".//{qn('w:fldChar')}[@{qn('w:fldCharType')}='end']")
         field_end = end.getparent() if end is not None else None
-        for run in wml.parse_runs(wml.tab() + wml.run(page)):
+        for run in markup.parse_runs(markup.tab() + markup.run(page)):
             if field_end is not None:
                 field_end.addprevious(run)
             else:
@@ -191,7 +191,7 @@ class _BodyMarker:
     """What ``{{p body }}`` renders to: a paragraph replaced by the body afterwards."""
 
     def __html__(self) -> str:
-        return f"<w:p><w:r><w:t>{BODY_MARKER}</w:t></w:r></w:p>"
+        return markup.paragraph(None, markup.run(BODY_MARKER))
 
     __str__ = __html__
 
@@ -266,7 +266,7 @@ def _check_template(template: Path, size: int, mtime_ns: int) -> HouseTemplate:
         raise TemplateError(f"{template}: the house-style template has no {{{{p body }}}} paragraph for the policy "
                             "body (see docs/templates.md)")
     return HouseTemplate(data, {name: style.style_id for name, style in styles.items()},
-                            {name: oxml.style_num_id(styles[name]) for name in LIST_STYLES})
+                            {name: elements.style_num_id(styles[name]) for name in LIST_STYLES})
 
 
 class _HouseDocx(DocxTemplate):
@@ -402,8 +402,8 @@ def _set_properties(doc: Any, policy: Policy, title: str | None, when: datetime)
     props.identifier = _fit(f"{policy.school_id}-{policy.policy_id}")
     props.revision = 1
     props.created = props.modified = when
-    oxml.set_document_language(doc.styles.element, policy.language)
-    oxml.set_update_fields_on_open(doc.settings.element)
+    elements.set_document_language(doc.styles.element, policy.language)
+    elements.set_update_fields_on_open(doc.settings.element)
 
 
 CORE_PROPERTY_MAX = 255  # python-docx and Word hold at most this many characters in a core property

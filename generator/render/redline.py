@@ -23,7 +23,7 @@ from typing import Callable
 
 from generator.dates import format_date
 from generator.model import Comparison, Deletion, Inline, Insertion, Run
-from generator.render import wml
+from generator.render.oxml import markup
 
 INSERTED_COLOUR = "1F4E9E"  # dark blue, 8:1 on white
 INSERTED_SHADE = "E3ECFA"  # pale blue behind inserted words, so they do not read as links
@@ -40,8 +40,8 @@ class Marks:
     _next_id: int = field(default=100, repr=False)
 
     @property
-    def revision(self) -> wml.Revision:
-        return wml.Revision(self.author, f"{self.when.isoformat()}T00:00:00Z")
+    def revision(self) -> markup.Revision:
+        return markup.Revision(self.author, f"{self.when.isoformat()}T00:00:00Z")
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -50,22 +50,22 @@ class Marks:
     def run(self, run: Run, change: str | None, style: str | None = None) -> str:
         """Return ``run`` as WordprocessingML, marked as ``change`` ("ins", "del" or None)."""
         if change is None:
-            return wml.run(run.text, bold=run.bold, italic=run.italic, style=style)
+            return markup.run(run.text, bold=run.bold, italic=run.italic, style=style)
         if self.tracked:
-            content = wml.run(run.text, bold=run.bold, italic=run.italic, style=style, deleted=change == "del")
-            return wml.tracked(change, content, self.new_id(), self.revision)
+            content = markup.run(run.text, bold=run.bold, italic=run.italic, style=style, deleted=change == "del")
+            return markup.tracked(change, content, self.new_id(), self.revision)
         core = run.text.strip()
         if not core:  # spaces alone: nothing to see, so drawn plain
-            return wml.run(run.text, bold=run.bold, italic=run.italic, style=style)
+            return markup.run(run.text, bold=run.bold, italic=run.italic, style=style)
         lead, trail = run.text[:len(run.text) - len(run.text.lstrip())], run.text[len(run.text.rstrip()):]
-        drawn = wml.run(core, bold=run.bold, italic=run.italic, style=style,
+        drawn = markup.run(core, bold=run.bold, italic=run.italic, style=style,
                         colour=INSERTED_COLOUR if change == "ins" else DELETED_COLOUR,
                         underline="double" if change == "ins" else None,
                         shade=INSERTED_SHADE if change == "ins" else None, strike=change == "del")
-        plain = [wml.run(space, style=style) if space else "" for space in (lead, trail)]
+        plain = [markup.run(space, style=style) if space else "" for space in (lead, trail)]
         return plain[0] + drawn + plain[1]
 
-    def paragraph_mark(self, change: str | None) -> tuple[str, int, wml.Revision] | None:
+    def paragraph_mark(self, change: str | None) -> tuple[str, int, markup.Revision] | None:
         """Return the tracked mark for a paragraph added or removed whole (None when drawn)."""
         if change is None or not self.tracked:
             return None
@@ -92,25 +92,25 @@ def heading_inlines(number: str, title: str, change: str | None, old_title: str 
 def summary_of_changes(comparison: Comparison, ids: dict[str, str], marks: Marks,
                  table: Callable[[list[str], list[list[str]]], str]) -> str:
     """Return a redline's summary for its cover: what it compares, each change and its reason, and the legend."""
-    p = lambda style, content: wml.paragraph(ids[style], content)  # noqa: E731
-    out = [p("TOC Heading", wml.run("Summary of changes")),
-           p("Normal", wml.run(f"This document compares {comparison.old} ({comparison.old_detail}) with "
+    p = lambda style, content: markup.paragraph(ids[style], content)  # noqa: E731
+    out = [p("TOC Heading", markup.run("Summary of changes")),
+           p("Normal", markup.run(f"This document compares {comparison.old} ({comparison.old_detail}) with "
                                f"{comparison.new} ({comparison.new_detail}). It is not an approved policy."))]
     if comparison.notes:
         rows = [[n.clause, n.what, "\n".join(n.why) or "No reason was recorded in the clause library."]
                 for n in comparison.notes]
         out.append(table(["Clause", "What changed", "Why"], rows))
     else:
-        out.append(p("Normal", wml.run("There are no changes: the wording is the same in both.")))
+        out.append(p("Normal", markup.run("There are no changes: the wording is the same in both.")))
     drawn = Marks(False, marks.author, marks.when)
-    legend = (wml.run("How to read the changes: ", bold=True)
-              + drawn.run(Run("new wording is blue and underlined twice"), "ins") + wml.run("; ")
-              + drawn.run(Run("removed wording is struck through in red"), "del") + wml.run(". "))
+    legend = (markup.run("How to read the changes: ", bold=True)
+              + drawn.run(Run("new wording is blue and underlined twice"), "ins") + markup.run("; ")
+              + drawn.run(Run("removed wording is struck through in red"), "del") + markup.run(". "))
     if marks.tracked:
-        legend += wml.run("In this Word file they are tracked changes, which Word's Review tab can step through, "
+        legend += markup.run("In this Word file they are tracked changes, which Word's Review tab can step through, "
                           "accept or reject; Word may show them in its own colours. ")
-    legend += wml.run(f"Changes by {marks.author}, dated {format_date(marks.when)}.")
-    out.append(wml.paragraph(ids["Normal"], legend, space_before_pt=6))
+    legend += markup.run(f"Changes by {marks.author}, dated {format_date(marks.when)}.")
+    out.append(markup.paragraph(ids["Normal"], legend, space_before_pt=6))
     return "".join(out)
 
 

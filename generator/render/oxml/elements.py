@@ -1,10 +1,9 @@
-"""Raw WordprocessingML, in one place.
+"""Element-level edits of a python-docx document that its API does not cover.
 
-python-docx covers styles and document parts; the few element-level edits it
-does not (fields in the template, list restarts, cell shading, document
-language and font, alt text) are plain functions here. The body itself is
-written as text by :mod:`generator.render.wml`. No other module builds ``w:``
-elements by hand.
+python-docx covers styles and document parts; the few edits it does not
+(fields in the template, list restarts, cell shading, borders, document
+language and font, settings, alt text) are plain functions here. The body
+itself is written as text by :mod:`generator.render.oxml.markup`.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Building a few hundred paragraphs through python-docx's object API costs
 about a tenth of a second; writing the same XML as escaped text and parsing
 it once with lxml costs a few milliseconds. These functions return XML
 fragments (strings); :func:`parse_body` turns a fragment into elements.
-Together with :mod:`generator.render.oxml` this is the only place that spells
-out ``w:`` markup.
+Tracked changes are drawn here too: :func:`tracked` wraps runs in ``w:ins`` or
+``w:del``, ``run(deleted=True)`` writes ``w:delText``, and ``paragraph(mark=...)``
+tracks a paragraph mark.
 """
 
 from __future__ import annotations
