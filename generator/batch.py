@@ -125,7 +125,7 @@ def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, increm
         if incremental.unchanged(path):
             continue
         good, problems = incremental.check(library, [path], resolver)
-        report_problems(problems, report.failures, echo)
+        report_problems(problems, report.failures, echo, school=path, shown=report.shown)
         report.good_schools += len(good)
         report.bad_schools += 1 - len(good)
         for job in jobs_for(good, policy_id):

@@ -37,6 +37,7 @@ class BuildReport:
     drafts: int = 0  # built documents not yet approved
     named_drafts: list[tuple[str, str]] = field(default_factory=list)  # the first DRAFTS_NAMED of them
     noted: Callable[[Outcome], None] | None = None
+    shown: set[str] = field(default_factory=set)  # problems in a group file, printed once for all its schools
 
     def note(self, outcome: Outcome) -> None:
         """Count a finished document (and hand it to ``noted``: the manifest)."""
@@ -80,11 +81,26 @@ def line(outcome: Outcome) -> str:
     return f"FAILED  {outcome.job.name}: {(outcome.error or '').splitlines()[0]}"
 
 
-def report_problems(problems: Iterable[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
-    """Print each problem as found, and count a failure for each file with errors."""
+def report_problems(problems: Iterable[Problem], failures: list[tuple[str, str]], echo: Echo,
+                    school: Path | None = None, shown: set[str] | None = None) -> None:
+    """Print each problem as found, and count a failure for each file with errors.
+
+    With ``school``, the problems are that school's: its failure is counted
+    under its own id, though a problem may be in its group's file, and a
+    problem in a group file is printed once (``shown``), not once per school.
+    """
     findings = Findings(problems)
-    for text in findings.lines():
+    for problem in findings:
+        text = str(problem)
+        if school is not None and shown is not None and Path(problem.path) != Path(school):
+            if text in shown:
+                continue
+            shown.add(text)
         echo(text, err=True)
+    if school is not None:
+        if findings.errors:
+            failures.append((Path(school).stem, f"{len(findings.errors)} input error(s), listed above"))
+        return
     for path, found in Findings(findings.errors).by_file().items():
         failures.append((path.stem, f"{len(found)} input error(s), listed above"))
 
@@ -98,7 +114,11 @@ def summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
         extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
     if report.bad_schools:  # their documents were never planned: say so, or "built 7 of 7" hides a school
         extra += f"; {report.bad_schools} school(s) not built because of input errors"
-    echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
+    if planned == 0 and report.skipped and not report.failures:
+        echo(f"nothing to build: skipped {report.skipped} unchanged in {out_dir}/, all up to date "
+             f"(--force rebuilds them); {report.seconds:.1f}s")
+    else:
+        echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
     if report.failures:
         echo(f"{len(report.failures)} failed:", err=True)
         for name, reason in report.failures:

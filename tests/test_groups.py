@@ -161,3 +161,15 @@ def test_check_all_checks_group_files_no_school_uses(project: Path):
     done = policygen(project, "check", "--all")
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["groups/unused.yaml:2:1: unknown key 'titel' (did you mean 'title'?)"]
+
+
+def test_a_broken_group_file_is_shown_once_and_its_schools_are_named_as_failed(project: Path):
+    shutil.copy(project / "schools" / "birch-academy.yaml", project / "schools" / "birch-two.yaml")
+    group = project / "groups" / "greenfields.yaml"
+    group.write_text(group.read_text().replace('primary: "#2E7D32"', 'primary: "green"'))
+    done = policygen(project, "build", "--all", "--library-dir", "clauses", "--format", "docx", "--out", "out")
+    assert done.returncode == 1
+    assert done.stderr.count("groups/greenfields.yaml:11:22: branding.colours.primary: colour 'green'") == 1
+    assert "  birch-academy: 1 input error(s), listed above" in done.stderr.splitlines()
+    assert "  birch-two: 1 input error(s), listed above" in done.stderr.splitlines()
+    assert "greenfields:" not in done.stderr

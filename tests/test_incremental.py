@@ -56,6 +56,7 @@ def test_a_second_build_skips_every_document_and_writes_nothing(workspace: Path,
     ok, second = _build(workspace, out)
     assert ok and _built(second) == set()
     assert _skipped(second) == count
+    assert second[0].startswith(f"nothing to build: skipped {count} unchanged in ")  # not "built 0 of 0"
     assert _mtimes(out) == before
     ok, forced = _build(workspace, out, force=True)
     assert ok and len(_built(forced)) == count and _skipped(forced) == 0
