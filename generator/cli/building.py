@@ -6,16 +6,14 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import (DEFAULT_LIBRARY, DEFAULT_OUT, cli, library_option, policy_option, school_paths,
-                                  schools_option)
+from generator.cli.common import DEFAULT_OUT, cli, library_option, policy_option, school_paths, schools_option
 
 
 @cli.command()
 @click.argument("schools", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "all_", is_flag=True, help="Check every school in --schools-dir.")
 @click.option("--library", "library_only", is_flag=True, help="Check the clause library only.")
-@click.option("--library-dir", type=click.Path(path_type=Path), default=DEFAULT_LIBRARY, show_default=True,
-              help="Folder of the clause library.")
+@library_option
 @schools_option
 @click.option("--template", type=click.Path(path_type=Path), default=None,
               help="House-style template to try (default: templates/house-style.docx).")
