@@ -78,9 +78,10 @@ class PeakMemory:
     nothing uses.
     """
 
-    def __init__(self, root_pid: int, marker: str = "policygen-lo-"):
+    def __init__(self, root_pid: int, marker: str = "policygen-lo-", field: str = "Pss"):
         self.root_pid = root_pid
         self.marker = marker
+        self.field = field  # or "Pss_Anon": what the processes allocated, without the code they share
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -131,10 +132,10 @@ class PeakMemory:
         # document) shares every page with its parent; reading the two at different instants of
         # the fork would count those pages twice.
         forks = {pid for pid in tree if parents.get(pid) in tree and names.get(pid) in (b"", names.get(parents[pid]))}
-        return sum(_pss(pid, rss[pid]) for pid in tree - forks if pid in rss)
+        return sum(_pss(pid, rss[pid], self.field) for pid in tree - forks if pid in rss)
 
 
-def _pss(pid: int, rss: int) -> int:
+def _pss(pid: int, rss: int, field: str = "Pss") -> int:
     """Return the PSS of ``pid`` in bytes: 0 once it has gone, its RSS where the kernel reports no PSS.
 
     A process that exits between two reads must count for nothing: falling
@@ -146,7 +147,7 @@ def _pss(pid: int, rss: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as handle:
             for line in handle:
-                if line.startswith("Pss:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from generator.library import ClauseSpec, Library, PolicyType
+from generator.library import ClauseBase, Library, PolicyType
 
 
 def describe_library(library: Library, policy_id: str | None = None, text: bool = False) -> str:
@@ -28,23 +28,19 @@ def _in_order(lib: PolicyType) -> list[str]:
     return [cid for cid in placed if cid in lib.clauses] + [cid for cid in lib.clauses if cid not in placed]
 
 
-def _describe_clause(clause: ClauseSpec, text: bool) -> list[str]:
+def _describe_clause(clause: ClauseBase, text: bool) -> list[str]:
     line = f"  {clause.id:34} {clause.kind:8} {clause.title}"
-    if clause.kind == "choice":
-        line += "  [required]" if clause.required else f"  [default “{clause.variants[clause.default].label}”]"
-    elif clause.kind == "optional":
-        line += f"  [{'on' if clause.default else 'off'} by default]"
-    elif clause.kind == "local":
-        line += "  [the school's own text; required]" if clause.required else "  [the school's own text, or this default]"
+    if clause.summary():
+        line += f"  [{clause.summary()}]"
     lines = [line]
-    if clause.kind == "choice":
-        for vid, variant in clause.variants.items():
-            mark = "  (default)" if vid == clause.default else ""
-            lines.append(f"  {'':34}   {vid}: {variant.label}{mark}")
-            if text:
-                lines += _wording(variant.text, "          ")
-    elif text and clause.text:
-        lines += _wording(clause.text, "      ")
+    for option in clause.options():
+        mark = "  (default)" if option.default else ""
+        lines.append(f"  {'':34}   {option.value}: {option.label}{mark}")
+        if text:
+            lines += _wording(option.text, "          ")
+    if text and not clause.options():
+        for wording in clause.wordings().values():
+            lines += _wording(wording, "      ")
     return lines
 
 

@@ -12,7 +12,7 @@ from generator.context import placeholders, school_problems, text_context
 from generator.errors import InputError, Problem
 from generator.governance import PERSON_ROLES, person, policy_approver, signatories
 from generator.governance import roles as governance_roles
-from generator.library import ClauseSpec, Library, PolicyType
+from generator.library import Library, PolicyType
 from generator.markdown import MarkdownProblem, curl_quotes, parse_markdown
 from generator.model import (
     ApprovalRecord, Block, Brand, ChangeRow, Clause, DocumentControl, Form, FormRow, Policy, Section, Status,
@@ -28,8 +28,9 @@ APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def selection(lib: PolicyType, school_file: SchoolFile) -> tuple[dict[str, str | bool], list[Problem]]:
     """Return what the school selects for every clause, and any problems.
 
-    The value is the variant id for a choice clause, True/False for an
-    optional one, the school's text for a local one and True for a fixed one.
+    Each clause's kind reads the school's value (see :meth:`ClauseBase.select`):
+    the variant id for a choice clause, True/False for an optional one, the
+    school's text (or True/False) for a local one and True for a fixed one.
     """
     policy_id = lib.spec.id
     school = school_file.school
@@ -43,64 +44,20 @@ def selection(lib: PolicyType, school_file: SchoolFile) -> tuple[dict[str, str |
         if clause is None:
             problems.append(src.problem(base + (key,), f"unknown clause {key!r}{suggest(key, lib.clauses)}", key=True))
             continue
-        problem = _choice_problem(clause, value)
+        problem = clause.value_problem(value)
         if problem:
             problems.append(src.problem(base + (key,), f"{key}: {problem}"))
     for clause_id, clause in lib.clauses.items():
         value = chosen.get(clause_id)
-        if clause.kind == "fixed":
-            result[clause_id] = True
-        elif clause.kind == "choice":
-            if isinstance(value, str) and value in clause.variants:
-                result[clause_id] = value
-            elif value is None and clause.default is not None:
-                result[clause_id] = str(clause.default)
-            elif value is None:
-                problems.append(src.problem(
-                    base if policy_id in school.policies else ("policies",),
-                    f"missing required choice {clause_id!r} ({clause.title}) for the {policy_id} policy: "
-                    f"choose one of {', '.join(clause.variants)}", key=True))
-        elif clause.kind == "optional":
-            result[clause_id] = _switch(value) if value is not None and _switch(value) is not None else bool(clause.default)
-        elif clause.kind == "local":
-            switch = _switch(value) if value is not None else None
-            if switch is None and isinstance(value, str) and value.strip():
-                result[clause_id] = value              # the school's own text
-            elif switch is not None and not clause.required:
-                result[clause_id] = switch             # on: the library's default text; off: left out
-            elif value is None and not clause.required:
-                result[clause_id] = True               # the library's default text
-            elif value is None or switch is not None:
-                problems.append(src.problem(
-                    base + ((clause_id,) if value is not None else ()) if policy_id in school.policies else ("policies",),
-                    f"missing required local text {clause_id!r} ({clause.title}) for the {policy_id} policy: "
-                    f"write the school's own wording under choices, e.g. {clause_id}: |", key=True))
+        if value is not None and clause.value_problem(value):
+            continue  # reported above
+        selected = clause.select(value)
+        if selected is not None:
+            result[clause_id] = selected
+        else:
+            where = base + ((clause_id,) if value is not None else ()) if policy_id in school.policies else ("policies",)
+            problems.append(src.problem(where, clause.missing_message(policy_id), key=True))
     return result, problems
-
-
-def _condition(lib: PolicyType, clause_id: str, want: Any) -> Any:
-    """Return what a ``when:`` condition asks for: a variant id, or True/False (on/off) for a switch."""
-    return _switch(want) if lib.clauses[clause_id].kind == "optional" else want
-
-
-def _switch(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"on": True, "off": False, "yes": True, "no": False}.get(str(value).lower())
-
-
-def _choice_problem(clause: ClauseSpec, value: Any) -> str | None:
-    if clause.kind == "fixed":
-        return "this clause is fixed (always printed); remove it from choices"
-    if clause.kind == "choice":
-        if not isinstance(value, str) or value not in clause.variants:
-            return (f"no variant {value!r}{suggest(str(value), clause.variants)}; "
-                    f"choose one of {', '.join(clause.variants)}")
-    if clause.kind == "optional" and _switch(value) is None:
-        return f"expected on or off (found {value!r})"
-    if clause.kind == "local" and not (isinstance(value, str) and value.strip()) and _switch(value) is None:
-        return "a local clause takes the school's own text (Markdown), or on or off"
-    return None
 
 
 def resolve(library: Library, school_file: SchoolFile, policy_id: str,
@@ -136,7 +93,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
-        if any(chosen.get(cid) != _condition(lib, cid, want) for cid, want in appendix.when.items()):
+        if any(chosen.get(cid) != lib.clauses[cid].condition(want) for cid, want in appendix.when.items()):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
         form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
@@ -187,22 +144,17 @@ def _section_clauses(lib: PolicyType, school_file: SchoolFile, section_id: str, 
     out: list[Clause] = []
     for clause_id in clause_ids:
         clause = lib.clauses[clause_id]
-        value = chosen.get(clause_id)
-        if clause.kind == "choice":
-            variant = str(value)
-            src, loc = lib.locate_clause(clause_id, "variants", variant, "text")
-            blocks = _blocks(clause.variants[variant].text, context, src, loc, school_file, problems,
-                             f"clause '{clause.title}'")
-            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, variant, blocks))
-        elif clause.kind == "local" and value is not True:
-            if isinstance(value, str):
-                loc = ("policies", lib.spec.id, "choices", clause_id)
-                blocks = _markdown(value, school_file.source, loc, problems)
-                out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks, origin="school"))
-        elif value:
-            src, loc = lib.locate_clause(clause_id, "text")
-            blocks = _blocks(clause.text, context, src, loc, school_file, problems, f"clause '{clause.title}'")
-            out.append(Clause(clause_id, "", curl_quotes(clause.title), clause.kind, None, blocks))
+        wording = clause.wording(chosen[clause_id])
+        title = curl_quotes(clause.title)
+        kind = clause.kind
+        if wording is not None and wording.school:
+            loc = ("policies", lib.spec.id, "choices", clause_id)
+            blocks = _markdown(wording.text, school_file.source, loc, problems)
+            out.append(Clause(clause_id, "", title, kind, None, blocks, origin="school"))
+        elif wording is not None:
+            src, loc = lib.locate_clause(clause_id, *wording.at)
+            blocks = _blocks(wording.text, context, src, loc, school_file, problems, f"clause '{clause.title}'")
+            out.append(Clause(clause_id, "", title, kind, wording.variant, blocks))
         out.extend(_additions_after(lib, school_file, section_id, clause_id, problems))
     out.extend(_additions_after(lib, school_file, section_id, None, problems))
     return out

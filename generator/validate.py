@@ -2,12 +2,17 @@
 
 Models declare the shape of each file; this module maps each pydantic error
 back to the YAML node it is about and words it for a person editing YAML.
+A discriminated union (a clause's ``kind:``) is followed through its tag, so
+an unknown key is suggested from its own member's keys, and a model may word
+a key it refuses itself, through a ``misplaced_key(key)`` class method
+(``variants`` on a fixed clause).
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import typing
 from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -81,18 +86,67 @@ def _delete(data: Any, key: tuple) -> None:
 
 
 def _problem(source: Source, model: type[BaseModel], err: dict[str, Any]) -> Problem:
-    loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+    loc, reached = _walk(model, err["loc"])
     kind = err["type"]
     where = _dotted(loc)
     if kind == "extra_forbidden":
-        known = _known_fields(model, loc[:-1])
+        parent = reached[len(loc) - 1]
+        misplaced = getattr(parent, "misplaced_key", None) if _is_model(parent) else None
+        message = misplaced(str(loc[-1])) if misplaced else None
+        if message:  # a key another member of a union takes (``variants`` on a fixed clause)
+            return source.problem(loc, message, key=True)
+        known = list(parent.model_fields) if _is_model(parent) else []
         return source.problem(loc, f"unknown key {loc[-1]!r}{suggest(str(loc[-1]), known)}", key=True)
     if kind == "missing":
         parent = _dotted(loc[:-1]) or "the top level"
         return source.problem(loc[:-1], f"missing required key {loc[-1]!r} in {parent}", key=True)
+    if kind in ("union_tag_not_found", "union_tag_invalid"):  # ``kind:`` of a clause, missing or unknown
+        key = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+        if kind == "union_tag_not_found":
+            return source.problem(loc, f"missing required key {key!r} in {where or 'the top level'}", key=True)
+        tags = list(_tagged_members(reached[len(loc)]) or {})
+        tag = err.get("ctx", {}).get("tag")
+        expected = ", ".join(repr(t) for t in tags[:-1]) + f" or {tags[-1]!r}" if len(tags) > 1 else repr(tags)
+        return source.problem(loc + (key,), f"{_dotted(loc + (key,))}: must be one of {expected} (found {tag!r})"
+                                            f"{suggest(str(tag), tags)}")
     message = _wording(err)
     is_key = "[key]" in err["loc"]  # a mapping's key was refused: point at the key, not its value
     return source.problem(loc, f"{where}: {message}" if where else message, key=is_key)
+
+
+def _walk(model: type[BaseModel], raw: tuple) -> tuple[tuple, list[Any]]:
+    """Return pydantic's error location without union tags, and the annotation reached at each step.
+
+    ``reached[i]`` is what ``loc[:i]`` leads to (a model, a container or None). The tag of
+    a discriminated union (a clause's kind) picks the member the rest of the path is in.
+    """
+    loc: list[Any] = []
+    reached: list[Any] = [model]
+    for part in raw:
+        members = _tagged_members(reached[-1])
+        if members is not None and part in members:
+            reached[-1] = members[part]
+            continue
+        if _is_union_tag(part):
+            continue
+        loc.append(part)
+        reached.append(_step(reached[-1], part) if reached[-1] is not None else None)
+    return tuple(loc), reached
+
+
+def _tagged_members(annotation: Any) -> dict[str, type[BaseModel]] | None:
+    """Return the members of a discriminated union by tag, or None if ``annotation`` is not one."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return None
+    inner, *meta = typing.get_args(annotation)
+    key = next((m.discriminator for m in meta if isinstance(getattr(m, "discriminator", None), str)), None)
+    if key is None:
+        return None
+    members = {}
+    for member in typing.get_args(inner):
+        if _is_model(member) and key in member.model_fields:
+            members.update((tag, member) for tag in typing.get_args(member.model_fields[key].annotation))
+    return members
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -120,6 +174,7 @@ def _wording(err: dict[str, Any]) -> str:
         "list_type": "expected a list",
         "dict_type": "expected a mapping of keys to values",
         "model_type": "expected a mapping of keys to values",
+        "model_attributes_type": "expected a mapping of keys to values",
         "date_type": "expected a date written YYYY-MM-DD",
         "date_parsing": "expected a date written YYYY-MM-DD",
         "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
@@ -144,16 +199,6 @@ def _wording(err: dict[str, Any]) -> str:
     return msg[0].lower() + msg[1:] + shown
 
 
-def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Return the field names of the model found at ``loc`` inside ``model``."""
-    current: Any = model
-    for part in loc:
-        current = _step(current, part)
-        if current is None:
-            return []
-    return list(current.model_fields) if _is_model(current) else []
-
-
 def _step(annotation: Any, part: Any) -> Any:
     """Return the annotation reached from ``annotation`` by one path step."""
     if _is_model(annotation):
@@ -170,7 +215,8 @@ def _step(annotation: Any, part: Any) -> Any:
 
 def _unwrap(annotation: Any) -> Any:
     """Return the model or container inside an Optional/Union annotation."""
-    if _is_model(annotation) or getattr(annotation, "__origin__", None) in (dict, list, tuple):
+    if _is_model(annotation) or _tagged_members(annotation) is not None \
+            or getattr(annotation, "__origin__", None) in (dict, list, tuple):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
         found = _unwrap(arg)

@@ -192,7 +192,7 @@ def _policygen_in_tmpfs(case_dir: Path, options: str, out: str) -> subprocess.Co
     lib = " ".join(LIB)
     script = (f"mount -t tmpfs -o {options} tmpfs {out} && "
               f"{policygen} build school.yaml --format docx --out {out} {lib}; code=$?; "
-              f"find {out} -type f ! -name .policygen-manifest.json; exit $code")
+              f"find {out} -type f ! -path '*/.policygen-manifest/*'; exit $code")
     return subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=case_dir, capture_output=True, text=True,
                           timeout=300)
 
@@ -472,10 +472,11 @@ def test_a_house_template_that_unpacks_too_large(case_dir: Path, capsys):
 
 def test_a_fifo_in_place_of_the_build_manifest_is_not_read(case_dir: Path, capsys):
     write_case(case_dir, [])
-    os.mkfifo(case_dir / "output" / ".policygen-manifest.json")
+    (case_dir / "output" / ".policygen-manifest").mkdir(parents=True)
+    os.mkfifo(case_dir / "output" / ".policygen-manifest" / "school.json")  # the school's record
     code, lines = build(capsys, "school.yaml", "--out", "output")
-    assert code == 0, lines  # an unreadable manifest means "rebuild everything", as an absent one does
-    assert (case_dir / "output" / ".policygen-manifest.json").is_file()
+    assert code == 0, lines  # an unreadable record means "rebuild the school", as an absent one does
+    assert (case_dir / "output" / ".policygen-manifest" / "school.json").is_file()
 
 
 def test_a_fifo_in_place_of_an_approval_snapshot(case_dir: Path, capsys):

@@ -46,6 +46,17 @@ def _gone(marker: str, within_s: float = 60.0) -> list[str]:
     return left
 
 
+def _folders_of(pid: int, tmp: Path, dask_dir: str, within_s: float = 60.0) -> list[str]:
+    """Return what is left of worker ``pid``'s folders: its LibreOffice profile, its scratch, its Dask folder."""
+    deadline = time.monotonic() + within_s
+    while True:
+        left = [str(p) for p in (*tmp.glob(f"policygen-lo-{pid}-*"), *tmp.glob(f"policygen-dask-{pid}-*"))]
+        left += [dask_dir] if Path(dask_dir).exists() else []
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
+
+
 @pytest.fixture
 def own_tmp(tmp_path: Path, monkeypatch) -> Path:
     """A temporary folder of this test's own, inherited by the Dask workers and their LibreOffice."""
@@ -90,7 +101,10 @@ def test_a_killed_worker_loses_no_document_and_leaves_no_libreoffice(workspace: 
             time.sleep(0.2)
         busy = [addr for addr, keys in watcher.processing().items() if keys]
         pids = watcher.run(os.getpid)
-        victim = pids[busy[0]] if busy else next(iter(pids.values()))
+        folders = watcher.run(lambda dask_worker: dask_worker.local_directory)
+        address = busy[0] if busy else next(iter(pids))
+        victim = pids[address]
+        assert list(own_tmp.glob(f"policygen-lo-{victim}-*")) and list(own_tmp.glob(f"policygen-dask-{victim}-*"))
         os.kill(victim, signal.SIGKILL)  # mid-batch, while it holds a document
         killed.append(victim)
         builder.join(timeout=600)
@@ -98,6 +112,20 @@ def test_a_killed_worker_loses_no_document_and_leaves_no_libreoffice(workspace: 
     assert killed and result == [True], "\n".join(lines)
     assert sum(line.startswith("ok ") for line in lines) == _check_documents(out, paths) >= len(paths)
     assert _gone(str(own_tmp)) == [], "a LibreOffice (or Dask) process of this test outlived its cluster"
+    assert _folders_of(victim, own_tmp, folders[address]) == [], "the killed worker's folders were left behind"
+
+
+def test_a_starting_worker_removes_the_scratch_folders_of_workers_that_died(tmp_path: Path):
+    from generator.cluster.plugin import sweep_scratch
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a process id that has ended
+    orphan = tmp_path / f"policygen-dask-{dead}-abc123"
+    (orphan / "logos").mkdir(parents=True)
+    mine = tmp_path / f"policygen-dask-{os.getpid()}-def456"
+    mine.mkdir()
+    assert sweep_scratch(tmp_path) == [orphan]
+    assert not orphan.exists() and mine.is_dir()
 
 
 def test_policygen_worker_serves_a_build_and_stops_its_libreoffice(workspace: Path, tmp_path: Path, own_tmp: Path):

@@ -24,10 +24,11 @@ from generator.school import load_school
 from conftest import ROOT
 
 
-def _build(workspace: Path, out: Path, *, force: bool = False, paths: list[Path] | None = None) -> tuple[bool, list[str]]:
+def _build(workspace: Path, out: Path, *, force: bool = False, paths: list[Path] | None = None,
+           policy_id: str | None = None) -> tuple[bool, list[str]]:
     lines: list[str] = []
     plan = plan_build({"docx"}, library_dir=workspace / "clauses", out_dir=out,
-                      template=workspace / "templates" / "house-style.docx", force=force)
+                      template=workspace / "templates" / "house-style.docx", force=force, policy_id=policy_id)
     ok = run_build(paths or sorted((workspace / "schools").glob("*.yaml")), plan,
                    echo=lambda line="", err=False: lines.append(line))
     return ok, lines
@@ -138,13 +139,54 @@ def test_a_changed_school_file_or_logo_rebuilds_that_school(workspace: Path, tmp
     assert _built(lines) == {"holtsmere-end/social-media", "holtsmere-end/acceptable-use"}
 
 
+def _records(out: Path) -> dict[str, dict]:
+    """Return the manifest's record of each school, by file name."""
+    return {path.name: json.loads(path.read_text()) for path in sorted((out / MANIFEST_NAME).glob("*.json"))}
+
+
 def test_a_torn_manifest_means_a_full_rebuild_not_an_error(workspace: Path, tmp_path: Path):
     out = tmp_path / "out"
     ok, first = _build(workspace, out)
-    (out / MANIFEST_NAME).write_text('{"format": 1, "schools": {')
+    records = _records(out)
+    assert len(records) == len(list((workspace / "schools").glob("*.yaml")))  # one record per school
+    for name in records:
+        (out / MANIFEST_NAME / name).write_text('{"format": 2, "documents": {')
     ok, lines = _build(workspace, out)
     assert ok and _built(lines) == _built(first)
-    assert json.loads((out / MANIFEST_NAME).read_text())["format"] == 1
+    assert all(record["format"] == 2 for record in _records(out).values())
+
+
+def test_what_dead_builds_left_in_the_manifest_is_removed(workspace: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(workspace, out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a process id that has ended
+    stray = out / MANIFEST_NAME / f".bradley-primary.json.{dead}.x1y2.part"
+    stray.write_text("{")
+    legacy = out / ".policygen-manifest.json"  # the one-file manifest of earlier versions
+    legacy.write_text('{"format": 1, "schools": {}}')
+    ok, lines = _build(workspace, out)
+    assert ok and _built(lines) == set()
+    assert not stray.exists() and not legacy.exists()
+
+
+def test_a_policy_built_alone_does_not_vouch_for_the_others(workspace: Path, tmp_path: Path):
+    """--policy records the school under the new library; its other documents must still be checked."""
+    out = tmp_path / "out"
+    ok, first = _build(workspace, out)
+    printed = _printed_by(workspace)
+    policy_of = {name: name.split("/")[1] for name in _built(first)}
+    one_policy = {cid: docs for cid, docs in printed.items()
+                  if docs and len({policy_of[d] for d in docs}) == 1 and len(docs) < len(first)}
+    clause_id = _clause_with_text(workspace, set(one_policy))
+    assert clause_id, "the fixture library has a clause printed by one policy type only"
+    changed = printed[clause_id]
+    other = next(pid for pid in set(policy_of.values()) if pid not in {policy_of[d] for d in changed})
+    _change_clause_text(workspace, clause_id)
+    ok, lines = _build(workspace, out, policy_id=other)
+    assert ok and _built(lines) == set()  # the other policy does not print the clause
+    ok, lines = _build(workspace, out)
+    assert ok and _built(lines) == changed
 
 
 def test_an_interrupted_build_keeps_what_it_finished(workspace: Path, tmp_path: Path):
@@ -171,7 +213,7 @@ def test_an_interrupted_build_keeps_what_it_finished(workspace: Path, tmp_path: 
             break
     proc.communicate(timeout=120)
     assert proc.returncode != 0  # interrupted (the exit code is the signal handling's business)
-    recorded = json.loads((out / MANIFEST_NAME).read_text())["schools"]
+    recorded = _records(out)
     names = [name for entry in recorded.values() for name in entry["documents"]]
     total = count * len(load_school(schools / "school-000.yaml").school.policies)
     assert 3 <= len(names) < total
@@ -179,6 +221,7 @@ def test_an_interrupted_build_keeps_what_it_finished(workspace: Path, tmp_path: 
         for doc in entry["documents"].values():
             assert all((out / rel).is_file() for rel in doc["files"])
     assert not list(out.rglob(".*.part*")), "a temporary file was left behind"
+    assert len(recorded) < count  # written school by school as they finish, not all at once
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp)})
     assert done.returncode == 0, done.stderr
     assert _skipped(done.stdout.splitlines()) == len(names)

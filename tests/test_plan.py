@@ -79,8 +79,8 @@ def policygen(*args: str) -> subprocess.CompletedProcess:
 def test_build_format_docx_writes_word_only(tmp_path: Path):
     done = policygen("build", "schools/holtsmere-end.yaml", "--format", "docx", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.glob("*/*.*")) == ["holtsmere-end-acceptable-use.docx",
-                                                              "holtsmere-end-social-media.docx"]
+    assert sorted(p.name for p in tmp_path.glob("[!.]*/*.*")) == ["holtsmere-end-acceptable-use.docx",
+                                                                 "holtsmere-end-social-media.docx"]
     assert INSTALL_HINT not in done.stderr
     assert "built 2 of 2 policies" in done.stdout
 

@@ -42,7 +42,7 @@ def test_no_template_leftovers_or_guidance(library, built, name):
         assert leftover not in text
     lib = library.policy("social-media")
     for clause in lib.clauses.values():
-        for note in [clause.guidance] + [v.guidance for v in clause.variants.values()]:
+        for note in [clause.guidance] + [option.guidance for option in clause.options()]:
             first_line = note.strip().splitlines()[0] if note.strip() else ""
             if len(first_line) > 20:
                 assert first_line not in text

@@ -7,14 +7,22 @@ generator.cluster.plugin``, has it from the start.
 
 LibreOffice starts in the background when the plugin is set up, so a
 worker is ready before its first document arrives. Documents are converted
-one at a time per worker (a lock), whatever the worker's thread count. If
-the worker process is killed outright, the UNO helper sees its pipe close
-and takes LibreOffice down with it (see :mod:`generator.render.uno_worker`).
+one at a time per worker (a lock), whatever the worker's thread count.
+
+If the worker process is killed outright (SIGKILL, the out-of-memory
+killer), nothing of it is left: its guardian (:mod:`generator.render.guardian`,
+started with its LibreOffice) sees the worker's pipe close, kills that
+LibreOffice and removes the worker's folders, its profile folder
+(``policygen-lo-<pid>-…``) and its scratch folder (``policygen-dask-<pid>-…``).
+Should the guardian be gone too, the next worker to start on the machine
+removes the folders of workers that no longer run.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -25,8 +33,12 @@ from distributed import WorkerPlugin
 
 from generator.errors import ConverterError
 from generator.render.pdf import Worker, find_libreoffice
+from generator.render.processes import alive, guardian
+from generator.render.profile import sweep_orphans
 
 PLUGIN_NAME = "policygen-libreoffice"
+SCRATCH_PREFIX = "policygen-dask-"
+_OWNED = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-")
 
 
 class LibreOfficePlugin(WorkerPlugin):
@@ -49,8 +61,11 @@ class LibreOfficePlugin(WorkerPlugin):
         self.__init__()
 
     def setup(self, worker: Any = None) -> None:
+        sweep_orphans()  # the profile folders and LibreOffice of policygen processes that died here
+        sweep_scratch()
         self.lock = threading.Lock()
-        self.scratch = Path(tempfile.mkdtemp(prefix="policygen-dask-"))
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+        guardian().watch_path(self.scratch)  # removed should this worker be killed outright
         office = find_libreoffice()
         if office is None:
             self._start_error = "LibreOffice with python3-uno is not installed on this Dask worker"
@@ -95,7 +110,19 @@ class LibreOfficePlugin(WorkerPlugin):
             self.office = None
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+            guardian().forget_path(self.scratch)
             self.scratch = None
+
+
+def sweep_scratch(folder: Path | None = None) -> list[Path]:
+    """Remove the scratch folders of Dask workers that no longer run (killed with their guardian); return them."""
+    swept = []
+    for root in Path(folder or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        owner = _OWNED.match(root.name)
+        if owner and not alive(int(owner[1])) and root.is_dir() and not root.is_symlink():
+            shutil.rmtree(root, ignore_errors=True)
+            swept.append(root)
+    return swept
 
 
 async def dask_setup(worker: Any) -> None:

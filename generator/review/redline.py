@@ -159,7 +159,7 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         clause += f" (was {change.old.number})"
     why = tuple(f"{format_date(e.date)}: {e.summary}" for e in change.changelog)
     if change.kind == "added":
-        what = "Switched on" if change.new and change.new.kind == "optional" else "New clause"
+        what = "Switched on" if change.new and change.new.is_switch else "New clause"
         if what == "Switched on" and not why:
             why = ("The school chose to include it.",)
         elif _school_addition(change) and not why:
@@ -167,7 +167,7 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
     elif change.kind == "removed":
         lib = library.policies.get(policy_id)
         in_library = lib is not None and change.id in lib.clauses
-        what = "Switched off" if change.old and change.old.kind == "optional" and in_library else "Removed"
+        what = "Switched off" if change.old and change.old.is_switch and in_library else "Removed"
         if not why and what == "Switched off":
             why = ("The school chose to leave it out.",)
         elif not why and _school_addition(change):
@@ -181,7 +181,7 @@ def _note(change: ClauseChange, library: Library, policy_id: str) -> ChangeNote:
         why = why or ("The school chose a different wording.",)
     else:
         what = "Reworded"
-        if not why and change.new and change.new.kind == "local":
+        if not why and change.new and change.new.school_written:
             why = ("The school changed its own wording.",)
     return ChangeNote(clause, what, why)
 
@@ -195,6 +195,5 @@ def variant_label(library: Library, policy_id: str, clause_id: str, variant: str
     """Return the label a person reads for a clause's variant (never its id)."""
     lib = library.policies.get(policy_id)
     spec = lib.clauses.get(clause_id) if lib else None
-    if spec is None or variant not in spec.variants:
-        return "a wording no longer in the library"
-    return spec.variants[variant].label
+    label = spec.variant_label(variant) if spec else None
+    return label or "a wording no longer in the library"

@@ -54,9 +54,9 @@ def _describe(change: ClauseChange, library: Library, policy_id: str) -> list[st
     if change.kind == "variant changed":
         labels = [variant_label(library, policy_id, change.id, c.variant) for c in (change.old, change.new)]
         head += " (“{}” → “{}”)".format(*labels)
-    if change.kind == "added" and change.new and change.new.kind == "optional":
+    if change.kind == "added" and change.new and change.new.is_switch:
         head += " (switched on)"
-    if change.kind == "removed" and change.old and change.old.kind == "optional":
+    if change.kind == "removed" and change.old and change.old.is_switch:
         head += " (switched off, or removed from the library)"
     out = [head]
     for entry in change.changelog:

@@ -12,9 +12,8 @@ November 2026) holds:
   :mod:`generator.policy_data`), so the approved document can be rebuilt and
   compared block by block.
 
-Format 1 snapshots (``.yaml``, clause by clause as plain text) still load:
-their text is read back into paragraphs and lists, without bold, italic or
-links, and their changelog position is the date of each clause's last change.
+Format 1 snapshots (``.yaml``, clause by clause as plain text) still load,
+through :mod:`generator.review.snapshot_v1`.
 
 :func:`load_snapshot` reads either; :func:`write_snapshot` writes format 2.
 """
@@ -31,8 +30,8 @@ from typing import Any
 
 from generator.errors import InputError, Problem
 from generator.files import FileProblem, read_regular_file
-from generator.library import Library
-from generator.model import Block, Brand, Clause, DocumentControl, ListBlock, ListItem, Paragraph, Policy, Run, Section
+from generator.library import Library, kind_named
+from generator.model import Block, ListBlock, Paragraph, Policy
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.school import SchoolFile
 
@@ -71,6 +70,18 @@ class ClauseRecord:
     text: str
     changed: date | None
     blocks: tuple[Block, ...] = ()
+
+    @property
+    def is_switch(self) -> bool:
+        """Return whether the school switches this clause on or off (by its kind as recorded)."""
+        kind = kind_named(self.kind)
+        return kind is not None and kind.is_switch
+
+    @property
+    def school_written(self) -> bool:
+        """Return whether the school may write this clause's wording (by its kind as recorded)."""
+        kind = kind_named(self.kind)
+        return kind is not None and kind.school_written
 
 
 @dataclass(frozen=True)
@@ -187,35 +198,52 @@ def load_snapshot(path: Path, school_dir: Path | None = None) -> tuple[SnapshotM
         raise InputError(Problem(path, 0, 0, f"cannot read approval snapshot: {exc.strerror}")) from None
     if path.suffix == ".json":
         return _load_v2(path, text, school_dir)
-    return _load_v1(path, text)
+    from generator.review.snapshot_v1 import load_v1  # format 1 builds on this module's types
 
-
-def _bad(path: Path, message: str, line: int = 1, col: int = 1) -> InputError:
-    return InputError(Problem(path, line, col, f"not a readable approval snapshot: {message}"))
+    return load_v1(path, text)
 
 
 def _load_v2(path: Path, text: str, school_dir: Path) -> tuple[SnapshotMeta, Policy]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _bad(path, exc.msg, exc.lineno, exc.colno) from None
+        raise bad_snapshot(path, exc.msg, exc.lineno, exc.colno) from None
     if not isinstance(data, dict):
-        raise _bad(path, "expected a JSON object")
+        raise bad_snapshot(path, "expected a JSON object")
     if data.get("format") != FORMAT:
-        raise _bad(path, f"format {data.get('format')!r} is not one this policygen reads (it reads 1 and 2)")
+        raise bad_snapshot(path, f"format {data.get('format')!r} is not one this policygen reads (it reads 1 and 2)")
     try:
         meta = SnapshotMeta(
             FORMAT, _text(data, "policy_id"), _text(data, "school"), _text(data, "version"),
-            _date(data.get("approved"), "approved"), _text(data, "by"), _text(data, "library_version"),
+            read_date(data.get("approved"), "approved"), _text(data, "by"), _text(data, "library_version"),
             _mapping(data.get("choices", {}), "choices"),
             {str(k): tuple((str(d), str(s)) for d, s in v)
              for k, v in _mapping(data.get("changelog", {}), "changelog").items()})
         policy = policy_from_data(data.get("policy"))
     except (TreeError, TypeError, ValueError) as exc:
-        raise _bad(path, str(exc)) from None
+        raise bad_snapshot(path, str(exc)) from None
     if policy.brand.logo is not None:
         policy = replace(policy, brand=replace(policy.brand, logo=school_dir / policy.brand.logo))
     return meta, policy
+
+
+def bad_snapshot(path: Path, message: str, line: int = 1, col: int = 1) -> InputError:
+    """Return the error of a snapshot file policygen cannot read, located."""
+    return InputError(Problem(path, line, col, f"not a readable approval snapshot: {message}"))
+
+
+def read_date(value: Any, where: str) -> date | None:
+    """Return a snapshot's date (ISO text or a date), or None.
+
+    Raises:
+        TreeError: the value is not a date.
+    """
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise TreeError(where, f"{value!r} is not a date written YYYY-MM-DD") from None
 
 
 def _text(data: dict, key: str) -> str:
@@ -225,81 +253,10 @@ def _text(data: dict, key: str) -> str:
     return value
 
 
-def _date(value: Any, where: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise TreeError(where, f"{value!r} is not a date written YYYY-MM-DD") from None
-
-
 def _mapping(value: Any, where: str) -> dict:
     if not isinstance(value, dict):
         raise TreeError(where, f"expected a mapping, found {type(value).__name__}")
     return value
-
-
-def _load_v1(path: Path, text: str) -> tuple[SnapshotMeta, Policy]:
-    """Read a format 1 (YAML, plain text per clause) snapshot into a Policy without formatting."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _bad(path, getattr(exc, "problem", None) or str(exc).splitlines()[0], line, col) from None
-    except Exception as exc:  # ruamel's constructor errors (bad dates, tags) share no base class
-        raise _bad(path, f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("clauses"), list):
-        raise _bad(path, "expected a mapping with 'clauses'")
-    try:
-        sections: dict[str, tuple[str, list[Clause]]] = {}
-        changed: dict[str, date | None] = {}
-        for c in data["clauses"]:
-            cid = str(c["id"])
-            section = str(c.get("section", "") or "body")
-            heading = str(c.get("section_title", "") or "")
-            number, _, title = heading.partition(" ")
-            sections.setdefault(section, (heading, []))[1].append(
-                Clause(cid, str(c["number"]), str(c["title"]), str(c["kind"]), c.get("variant"),
-                       text_blocks(str(c.get("text", "")).rstrip("\n"))))
-            changed[cid] = _date(c.get("changed"), f"clauses.{cid}.changed")
-        meta = SnapshotMeta(1, str(data["policy"]), str(data["school"]), str(data["version"]),
-                            _date(data.get("approved"), "approved"), str(data.get("by", "")),
-                            str(data.get("library_version", "")),
-                            {c.id: c.variant for _, cs in sections.values() for c in cs if c.variant},
-                            None, changed)
-    except (KeyError, TypeError, AttributeError, TreeError) as exc:
-        raise _bad(path, f"{type(exc).__name__}: {exc}") from None
-    secs = tuple(_v1_section(sid, heading, clauses) for sid, (heading, clauses) in sections.items())
-    policy = Policy(meta.policy_id, "", meta.library_version, meta.school_id, "",
-                    Brand(None, "", "#1F3864", "#2E75B6", "Carlito", ""),
-                    DocumentControl("", "", meta.by, 0, ()), secs)
-    return meta, policy
-
-
-def _v1_section(section_id: str, heading: str, clauses: list[Clause]) -> Section:
-    if heading.startswith("Appendix "):
-        number, _, title = heading[len("Appendix "):].partition(": ")
-        return Section(section_id, number, title, tuple(clauses), appendix=True)
-    number, _, title = heading.partition(" ")
-    return Section(section_id, number, title, tuple(clauses))
-
-
-def text_blocks(text: str) -> tuple[Block, ...]:
-    """Return plain text (as :func:`plain_text` writes it) as paragraphs and bulleted lists."""
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text.strip("\n")):
-        lines = chunk.split("\n")
-        if all(re.match(r"\s*- ", ln) for ln in lines):
-            items = tuple(ListItem((Run(ln.lstrip()[2:]),), (len(ln) - len(ln.lstrip())) // 2) for ln in lines)
-            blocks.append(ListBlock(False, items))
-        elif chunk.strip():
-            blocks.append(Paragraph((Run(" ".join(ln.strip() for ln in lines)),)))
-    return tuple(blocks)
 
 
 def write_snapshot(school_file: SchoolFile, snapshot: Snapshot) -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.library import ClauseSpec, PolicyType
+from generator.library import ClauseBase, PolicyType
 from generator.markdown import MarkdownProblem, parse_markdown
 from generator.render.html import render_blocks
 from generator.resolve import text_context
@@ -129,10 +129,9 @@ def policy_form(lib: PolicyType, school_file: SchoolFile, data: dict) -> list[Gr
     context = text_context(school_file, pid, lib.spec.title)
     groups = []
     for section in lib.spec.sections + [a for a in lib.spec.appendices if a.clauses]:
-        fields = [_clause_field(lib.clauses[cid], base, data, context) for cid in section.clauses
-                  if cid in lib.clauses and lib.clauses[cid].kind != "fixed"]
-        fixed = [lib.clauses[cid].title for cid in section.clauses if cid in lib.clauses
-                 and lib.clauses[cid].kind == "fixed"]
+        clauses = [lib.clauses[cid] for cid in section.clauses if cid in lib.clauses]
+        fields = [_clause_field(clause, base, data, context) for clause in clauses if clause.control]
+        fixed = [clause.title for clause in clauses if not clause.control]
         if fields:
             hint = ("Always included: " + "; ".join(fixed) + ".") if fixed else ""
             groups.append(Group(section.title, fields, hint))
@@ -177,27 +176,15 @@ def _wording(text: str, context: dict) -> Markup:
         return Markup("<pre>{}</pre>").format(text)
 
 
-def _clause_field(clause: ClauseSpec, base: Loc, data: dict, context: dict) -> Field:
+def _clause_field(clause: ClauseBase, base: Loc, data: dict, context: dict) -> Field:
+    """Return the control that asks for a clause's value: its kind says which, its options and its default."""
     loc = base + ("choices", clause.id)
     current = get(data, loc, None)
     name = f"choices.{clause.id}"
-    hint = clause.guidance or clause.prompt
-    if clause.kind == "choice":
-        options = [Option(vid, v.label, v.guidance, _wording(v.text, context)) for vid, v in clause.variants.items()]
-        value = current if current is not None else clause.default
-        return Field(name, loc, clause.title, "radios", hint, value=value, options=options, default=clause.default)
-    if clause.kind == "optional":
-        value = _on(current) if current is not None else bool(clause.default)
-        return Field(name, loc, clause.title, "checkbox", hint, value=value, wording=_wording(clause.text, context),
-                     default=bool(clause.default))
-    return Field(name, loc, clause.title, "textarea", clause.prompt or clause.guidance,
-                 value=current if isinstance(current, str) else "")
-
-
-def _on(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"on": True, "yes": True, "off": False, "no": False}.get(str(value).lower())
+    options = [Option(str(o.value), o.label, o.guidance, _wording(o.text, context)) for o in clause.options()]
+    wording = _wording(clause.text, context) if clause.is_switch else None  # what switching it on prints
+    return Field(name, loc, clause.title, clause.control, clause.hint(), value=clause.shown_value(current),
+                 options=options, wording=wording, default=clause.shown_value(None))
 
 
 def edits_from(groups: list[Group], form: Any, data: dict) -> dict[Loc, Any]:

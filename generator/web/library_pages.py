@@ -16,9 +16,6 @@ from generator.web.access import require_adviser
 from generator.web.pages import render
 from generator.web.workspace import NotFound
 
-KINDS = {"fixed": "Always included", "choice": "Choice", "optional": "Optional", "local": "School's own text"}
-
-
 async def library_index(request: Request) -> Response:
     require_adviser(request)
     return render(request, "library.html", title="Clause library", library=request.app.state.workspace.library())
@@ -49,7 +46,7 @@ def _usage(workspace, lib) -> tuple[dict[str, Counter], int, int]:
             continue
         counted += 1
         for cid, value in chosen.items():
-            usage[cid]["text" if lib.clauses[cid].kind == "local" else value] += 1
+            usage[cid][lib.clauses[cid].usage_key(value)] += 1
     return usage, schools, counted
 
 
@@ -64,11 +61,9 @@ async def library_policy(request: Request) -> Response:
     usage, schools, counted = workspace.memo(f"usage:{lib.spec.id}", key, lambda: _usage(workspace, lib))
     wording = {}
     for cid, clause in lib.clauses.items():
-        if clause.text:
-            wording[cid] = _as_written(clause.text)
-        for vid, variant in clause.variants.items():
-            wording[f"{cid}/{vid}"] = _as_written(variant.text)
+        for vid, text in clause.wordings().items():
+            wording[f"{cid}/{vid}" if vid else cid] = _as_written(text)
     parts = [{"id": s.id, "title": s.title, "clauses": [lib.clauses[c] for c in s.clauses if c in lib.clauses]}
              for s in list(lib.spec.sections) + [a for a in lib.spec.appendices if a.clauses]]
     return render(request, "library_policy.html", title=lib.spec.title, lib=lib, parts=parts, usage=usage,
-                  wording=wording, kinds=KINDS, schools=schools, counted=counted)
+                  wording=wording, schools=schools, counted=counted)

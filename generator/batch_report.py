@@ -1,0 +1,153 @@
+"""What a batch says while it runs and when it ends: a line (or a progress bar) per document, then a summary.
+
+A :class:`BuildReport` keeps counts, and names only what a person must act
+on: every failure with its reason, and the first :data:`DRAFTS_NAMED` drafts.
+So a batch of 24,000 schools holds no more than one of 100, and its summary
+stays readable.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import click
+
+from generator.build import Job, Outcome
+from generator.errors import Findings, PolicygenError, Problem
+
+Echo = Callable[..., None]
+DRAFTS_NAMED = 50  # past this many, the summary counts the drafts instead of naming each
+
+
+@dataclass
+class BuildReport:
+    """What a batch did: counts, failures and time taken (no document is kept once it is written)."""
+
+    built: int = 0
+    planned: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    restarts: int = 0  # after LibreOffice crashed or hung; routine recycling is not counted
+    skipped: int = 0
+    good_schools: int = 0
+    bad_schools: int = 0  # refused by the checks: none of their documents was planned
+    drafts: int = 0  # built documents not yet approved
+    named_drafts: list[tuple[str, str]] = field(default_factory=list)  # the first DRAFTS_NAMED of them
+    noted: Callable[[Outcome], None] | None = None
+
+    def note(self, outcome: Outcome) -> None:
+        """Count a finished document (and hand it to ``noted``: the manifest)."""
+        if outcome.ok:
+            self.built += 1
+            label = draft_label(outcome)
+            if label:
+                self.drafts += 1
+                if len(self.named_drafts) < DRAFTS_NAMED:
+                    self.named_drafts.append((outcome.job.name, label))
+        else:
+            self.failures.append((outcome.job.name, outcome.error or "failed"))
+        if self.noted is not None:
+            self.noted(outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def draft_label(outcome: Outcome) -> str | None:
+    """Return "Draft" or "Draft revising version N" when the document built is not yet approved, else None."""
+    policy = outcome.job.policy
+    return policy.status.label if policy is not None and policy.status.draft else None
+
+
+def failed(job: Job, exc: Exception) -> Outcome:
+    """Return the outcome of a job that raised ``exc``: policygen's own message, or what went wrong."""
+    if isinstance(exc, PolicygenError):
+        return Outcome(job, error=str(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        return Outcome(job, error=f"could not write {exc.filename or 'its files'}: {exc.strerror}")
+    return Outcome(job, error=f"unexpected {type(exc).__name__}: {exc} (please report it; run with --debug)")
+
+
+def line(outcome: Outcome) -> str:
+    """Return the progress line of a finished document."""
+    if outcome.ok:
+        names = ", ".join(p.suffix.lstrip(".") for p in outcome.files)
+        return f"ok      {outcome.job.name} ({names})"
+    return f"FAILED  {outcome.job.name}: {(outcome.error or '').splitlines()[0]}"
+
+
+def report_problems(problems: Iterable[Problem], failures: list[tuple[str, str]], echo: Echo) -> None:
+    """Print each problem as found, and count a failure for each file with errors."""
+    findings = Findings(problems)
+    for text in findings.lines():
+        echo(text, err=True)
+    for path, found in Findings(findings.errors).by_file().items():
+        failures.append((path.stem, f"{len(found)} input error(s), listed above"))
+
+
+def summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
+    """Print the batch's summary line, then every failure with its reason, then the drafts."""
+    built, planned = report.built, report.planned
+    extra = (f"; LibreOffice crashed or hung and was restarted {report.restarts} time(s)"
+             if report.restarts else "")
+    if report.skipped:
+        extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
+    if report.bad_schools:  # their documents were never planned: say so, or "built 7 of 7" hides a school
+        extra += f"; {report.bad_schools} school(s) not built because of input errors"
+    echo(f"built {built} of {planned} policies into {out_dir}/ in {report.seconds:.1f}s{extra}")
+    if report.failures:
+        echo(f"{len(report.failures)} failed:", err=True)
+        for name, reason in report.failures:
+            first, *rest = reason.splitlines()
+            echo(f"  {name}: {first}" + (f" (and {len(rest)} more line(s))" if rest else ""), err=True)
+    _report_drafts(report, echo)
+
+
+def _report_drafts(report: BuildReport, echo: Echo) -> None:
+    """Say which documents print wording the governors have not approved."""
+    if report.drafts:
+        echo(f"{report.drafts} of {report.built} document(s) built are drafts, marked as such "
+             "(not yet approved):")
+        for name, label in report.named_drafts:
+            echo(f"  {name}: {label}")
+        if report.drafts > len(report.named_drafts):
+            echo(f"  and {report.drafts - len(report.named_drafts)} more (each says \"Draft\" on its cover, "
+                 "header and footer)")
+
+
+class Progress:
+    """A progress bar on a terminal; one line per finished document elsewhere.
+
+    The batch is streamed, so its size grows as schools are checked: the
+    bar's length is the number of documents planned so far.
+    """
+
+    def __init__(self, echo: Echo, report: BuildReport):
+        self.echo = echo
+        self.report = report
+        self.bar = None
+
+    def __enter__(self) -> "Progress":
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=1, label="building", file=sys.stderr, show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        return self
+
+    def done(self, outcome: Outcome) -> None:
+        """Count ``outcome`` on the bar (a failure is printed too), or print its line."""
+        text = line(outcome)
+        if self.bar is not None:
+            if not outcome.ok:
+                self.echo("\n" + text, err=True)
+            self.bar.length = max(self.report.planned, self.bar.pos + 1)
+            self.bar.update(1)
+        else:
+            self.echo(text)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
