@@ -18,7 +18,7 @@ from generator.render.oxml import elements, markup
 from generator.render.redline import Marks, change_of, heading_inlines, summary_of_changes
 
 if TYPE_CHECKING:
-    from generator.render.docx import HouseTemplate
+    from generator.render.template import HouseTemplate
 
 TOC_LEVELS = 1
 TEXT_WIDTH_CM = 16.6

@@ -4,7 +4,8 @@ Each worker gets one folder, ``$TMPDIR/policygen-lo-<pid>-<random>``, where
 ``<pid>`` is the policygen process that owns it:
 
 - ``profile/``: a fresh LibreOffice user profile (``-env:UserInstallation``),
-  with :data:`SETTINGS` and the worker script as a macro;
+  with :data:`SETTINGS` and the worker script as a macro (and the layout
+  steps it imports in the macro's ``pythonpath`` folder);
 - ``tmp/``: LibreOffice's own temporary folder (its ``lu*.tmp``), given as
   ``TMPDIR`` to soffice;
 - ``docs/<n>/``: one folder per conversion attempt, holding the DOCX read
@@ -29,6 +30,7 @@ from generator.render.processes import alive, processes_using
 from generator.render.uno_worker import MACRO_NAME  # the worker script's name as a macro in the profile
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
+LAYOUT_SCRIPT = Path(__file__).with_name("uno_layout.py")  # the steps, which the worker script imports
 PREFIX = "policygen-lo-"
 _OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
 
@@ -78,8 +80,9 @@ def make_workspace(*, settings: bool = True, macro: bool = True) -> Workspace:
         _write_settings(user / "registrymodifications.xcu")
     if macro:
         macros = user / "Scripts" / "python"
-        macros.mkdir(parents=True)
+        (macros / "pythonpath").mkdir(parents=True)  # LibreOffice puts this folder on a macro's sys.path
         shutil.copyfile(WORKER_SCRIPT, macros / MACRO_NAME)
+        shutil.copyfile(LAYOUT_SCRIPT, macros / "pythonpath" / LAYOUT_SCRIPT.name)
     return space
 
 

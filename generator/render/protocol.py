@@ -9,15 +9,17 @@ Each message has a ``type`` and the fields :data:`FIELDS` lists for it.
 
 policygen → helper
 
-- ``convert`` ``{id, docx, pdf}``: lay out the DOCX at ``docx``, update its
-  contents twice, export the PDF to ``pdf``.
+- ``convert`` ``{id, docx, pdf}``: lay out the DOCX at ``docx``, move any
+  heading left at a page's foot to the next page, number its contents page,
+  export the PDF to ``pdf``.
 
 helper → policygen
 
 - ``hello`` ``{version, in_office}``: connected to LibreOffice and ready;
   ``in_office`` says whether the steps run as a macro inside soffice.
-- ``done`` ``{id, toc}``: the PDF is written; ``toc`` is the contents page
-  as laid out, a list of ``[title, page]``.
+- ``done`` ``{id, toc, moved}``: the PDF is written; ``toc`` is the contents
+  page as laid out, a list of ``[title, page]``; ``moved`` the text of each
+  paragraph that was moved to the next page to keep it with what follows.
 - ``failed`` ``{id, reason}``: LibreOffice is still running but could not
   convert this document. Retrying it elsewhere would fail the same way.
 - ``lost`` ``{id, reason}``: LibreOffice died, or the connection to it
@@ -33,7 +35,7 @@ whenever a message or field changes.
 
 import json
 
-VERSION = 1
+VERSION = 2
 
 CONVERT = "convert"
 HELLO = "hello"
@@ -45,7 +47,7 @@ REFUSED = "refused"
 FIELDS = {
     CONVERT: ("id", "docx", "pdf"),
     HELLO: ("version", "in_office"),
-    DONE: ("id", "toc"),
+    DONE: ("id", "toc", "moved"),
     FAILED: ("id", "reason"),
     LOST: ("id", "reason"),
     REFUSED: ("reason",),

@@ -4,24 +4,25 @@ Run as ``python3 uno_worker.py PIPE VERSION``, it connects to one running
 soffice over the named pipe PIPE, then reads ``convert`` messages from stdin
 and answers on stdout, in the protocol of ``protocol.py`` (which this script
 imports by its path, and whose version must equal VERSION). For each
-document it loads the DOCX, updates every index (the table of contents)
-twice so page numbers settle, exports a tagged PDF, and answers with the
-table of contents as laid out. The caller writes those page numbers into
-its own DOCX, so the DOCX and the PDF carry the same contents page without
-LibreOffice re-saving (and restyling) the Word file.
+document it runs the steps of ``uno_layout.py`` (beside it): lay the DOCX
+out, move any heading Writer left at a page's foot to the next page, number
+the contents page, export a tagged PDF; and answers with the contents page
+as laid out and the paragraphs it moved. The caller writes those page
+numbers into its own DOCX, so the DOCX and the PDF carry the same contents
+page without LibreOffice re-saving (and restyling) the Word file.
 
 Whether a failure lost LibreOffice or only the document is decided by asking
 LibreOffice something after the failure (:func:`office_answers`), not from
 the exception's name.
 
 The same file is also a Python macro. policygen copies it into the worker's
-LibreOffice profile (``user/Scripts/python``), and, where LibreOffice's
-Python script provider is installed, this helper runs :func:`convert` inside
-soffice with one remote call per document (:func:`convert_in_office`).
-Driven from here instead, the same steps take some 15 remote calls, with
-far more pipe traffic behind them, which cost about 13 CPU-ms a document
-(docs/performance.md). Without the script provider the helper drives
-:func:`convert` remotely, as before.
+LibreOffice profile (``user/Scripts/python``, with ``uno_layout.py`` in its
+``pythonpath`` folder), and, where LibreOffice's Python script provider is
+installed, this helper runs the steps inside soffice with one remote call per
+document (:func:`convert_in_office`). Driven from here instead, the same
+steps take many remote calls, with far more pipe traffic behind them, which
+cost about 13 CPU-ms a document (docs/performance.md). Without the script
+provider the helper drives them remotely, as before.
 
 This file must not import anything from policygen: the project's virtualenv
 cannot import ``uno``, and this interpreter does not have the project.
@@ -49,64 +50,6 @@ def connect(pipe_name, deadline_s=60.0):
             time.sleep(0.1)
 
 
-def prop(name, value):
-    from com.sun.star.beans import PropertyValue
-
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
-def pdf_filter_data():
-    import uno
-
-    data = (
-        prop("UseTaggedPDF", True),
-        prop("PDFUACompliance", True),
-        prop("ExportBookmarks", True),
-        prop("ExportNotes", False),
-        prop("EmbedStandardFonts", True),
-        prop("UseLosslessCompression", True),
-        prop("ExportFormFields", False),
-        prop("DisplayPDFDocumentTitle", True),
-        prop("OpenBookmarkLevels", -1),
-    )
-    return uno.Any("[]com.sun.star.beans.PropertyValue", data)
-
-
-def convert(desktop, docx, pdf):
-    import uno
-
-    url = uno.systemPathToFileUrl(docx)
-    # Read-only: LibreOffice never saves this file (policygen writes the DOCX), and a
-    # read-only load skips the lock file, about 10% of the time per document.
-    doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True), prop("ReadOnly", True)))
-    if doc is None:
-        raise RuntimeError("LibreOffice could not open %s" % docx)
-    try:
-        indexes = doc.getDocumentIndexes()
-        doc.lockControllers()  # no view to repaint between the updates
-        try:
-            for _ in range(2):
-                for i in range(indexes.getCount()):
-                    indexes.getByIndex(i).update()
-        finally:
-            doc.unlockControllers()
-        toc = []
-        for i in range(indexes.getCount()):
-            index = indexes.getByIndex(i)
-            if index.supportsService("com.sun.star.text.ContentIndex"):
-                toc = [line.rsplit("\t", 1) for line in index.getAnchor().getString().splitlines() if "\t" in line]
-                break
-        doc.storeToURL(uno.systemPathToFileUrl(pdf),
-                       (prop("FilterName", "writer_pdf_Export"), prop("Overwrite", True),
-                        prop("FilterData", pdf_filter_data())))
-        return toc
-    finally:
-        doc.close(True)
-
-
 class OfficeError(Exception):
     """LibreOffice could not convert a document; it is still running."""
 
@@ -116,13 +59,16 @@ MACRO_URI = "vnd.sun.star.script:%s$convert_in_office?language=Python&location=u
 
 
 def convert_in_office(docx, pdf):
-    """The macro: run :func:`convert` inside soffice; return its answer as a JSON string.
+    """The macro: run ``uno_layout.convert`` inside soffice; return its answer as a JSON string.
 
     A failure comes back as ``{"error": ...}`` rather than raised: LibreOffice
     would wrap it in a RuntimeException, which reads like a lost office.
     """
     try:
-        return json.dumps({"toc": convert(XSCRIPTCONTEXT.getDesktop(), docx, pdf)})  # noqa: F821 (set by LibreOffice)
+        from uno_layout import convert  # from the profile's Scripts/python/pythonpath
+
+        toc, moved = convert(XSCRIPTCONTEXT.getDesktop(), docx, pdf)  # noqa: F821 (set by LibreOffice)
+        return json.dumps({"toc": toc, "moved": moved})
     except Exception as exc:
         return json.dumps({"error": "%s: %s" % (type(exc).__name__, exc)})
 
@@ -151,6 +97,7 @@ def office_answers(desktop):
 
 def main():
     import protocol  # beside this script; run by path, so its folder is on sys.path
+    from uno_layout import convert
 
     def send(kind, **fields):
         sys.stdout.buffer.write(protocol.encode(kind, **fields))
@@ -170,7 +117,7 @@ def main():
         answer = json.loads(macro.invoke((docx, pdf), (), ())[0])
         if "error" in answer:
             raise OfficeError(answer["error"])
-        return answer["toc"]
+        return answer["toc"], answer["moved"]
 
     try:
         send(protocol.HELLO, version=protocol.VERSION, in_office=macro is not None)
@@ -198,7 +145,7 @@ def serve(protocol, send, run, alive):
             send(protocol.REFUSED, reason=str(exc))
             return
         try:
-            toc = run(request["docx"], request["pdf"])
+            toc, moved = run(request["docx"], request["pdf"])
         except Exception as exc:
             reason = str(exc) if isinstance(exc, OfficeError) else "%s: %s" % (type(exc).__name__, exc)
             if isinstance(exc, OfficeError) or alive():
@@ -206,7 +153,7 @@ def serve(protocol, send, run, alive):
                 continue
             send(protocol.LOST, id=request["id"], reason=reason)
             return
-        send(protocol.DONE, id=request["id"], toc=toc)
+        send(protocol.DONE, id=request["id"], toc=toc, moved=moved)
 
 
 if __name__ == "__main__":

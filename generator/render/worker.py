@@ -32,7 +32,7 @@ import signal
 import subprocess
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.errors import ConversionCancelled, ConverterError
 from generator.render import protocol
@@ -57,10 +57,12 @@ def hang_timeout() -> float:
 
 @dataclass(frozen=True)
 class Conversion:
-    """What LibreOffice made of one DOCX: its contents page as laid out, and the PDF."""
+    """What LibreOffice made of one DOCX: its contents page as laid out, the PDF, and the paragraphs
+    moved to the next page to keep them with what follows (headings Writer left at a page's foot)."""
 
     toc: list[tuple[str, str]]
     pdf: bytes
+    moved: list[str] = field(default_factory=list)
 
 
 class Worker:
@@ -154,10 +156,11 @@ class Worker:
 
     # work -----------------------------------------------------------------
     def convert(self, docx: bytes) -> Conversion:
-        """Lay out ``docx``, update its table of contents twice, and export it as PDF.
+        """Lay out ``docx``, keep its headings with what follows, number its contents, and export it as PDF.
 
         Returns the contents page as LibreOffice laid it out ((title, page)
-        pairs, for :func:`generator.render.docx.fill_toc`) and the PDF.
+        pairs, for :func:`generator.render.toc.fill_toc`), the PDF, and the
+        paragraphs moved to a new page (see ``uno_worker.keep_with_next``).
 
         Raises:
             ConverterError: LibreOffice rejected the document, or crashed or
@@ -295,6 +298,7 @@ class Worker:
             content = pdf.read_bytes() if pdf.exists() else b""
             if not content:
                 raise Lost("LibreOffice reported the PDF written, but it is empty")
-            return Conversion([(str(title), str(page)) for title, page in answer["toc"]], content)
+            return Conversion([(str(title), str(page)) for title, page in answer["toc"]], content,
+                              [str(text) for text in answer["moved"]])
         finally:
             shutil.rmtree(folder, ignore_errors=True)

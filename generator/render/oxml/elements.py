@@ -35,22 +35,19 @@ def new_list_instance(part, num_id_of_style: int | None) -> int:
     """Return a new numId that restarts the list a style links to at 1.
 
     Adds a ``w:num`` pointing at the style's abstract numbering, with a start
-    override, to the document's numbering part.
+    override, to the document's numbering part (python-docx's ``add_num``,
+    which keeps the schema's order).
     """
     numbering = part.numbering_part.element
-    nums = numbering.findall(qn("w:num"))
-    abstract_id = next((n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in nums
-                        if n.get(qn("w:numId")) == str(num_id_of_style)), None)
-    if abstract_id is None:
+    try:
+        linked = numbering.num_having_numId(num_id_of_style) if num_id_of_style is not None else None
+    except KeyError:
+        linked = None
+    if linked is None:
         return num_id_of_style or 0
-    new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
-    num = _el("w:num", w_numId=str(new_id))
-    num.append(_el("w:abstractNumId", w_val=abstract_id))
-    override = _el("w:lvlOverride", w_ilvl="0")
-    override.append(_el("w:startOverride", w_val="1"))
-    num.append(override)
-    numbering.append(num)
-    return new_id
+    num = numbering.add_num(linked.abstractNumId.val)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
 
 
 def style_num_id(style) -> int | None:
