@@ -65,7 +65,8 @@ def cover_context(policy: Policy, tpl: Any, title: str | None = None) -> dict[st
     if draft:  # the cover, header and footer all say so; never the last approval's date
         version = status.label
         date_approved = "Not yet approved"
-        approved_by = f"To be approved by {gov.approving_body}"
+        body = gov.approving_body  # a title ("Governing Body"): in a sentence it takes "the"
+        approved_by = f"To be approved by {'' if body.lower().startswith('the ') else 'the '}{body}"
         next_review = "To be set when approved"
     else:
         version = gov.version
