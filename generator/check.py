@@ -21,7 +21,7 @@ from generator.library import Library
 from generator.logo import logo_problem
 from generator.model import Policy
 from generator.resolve import resolve
-from generator.school import SchoolFile, load_school, load_school_partly
+from generator.school import PartialSchool, SchoolFile, load_school_partly
 from generator.validate import suggest
 
 
@@ -176,34 +176,32 @@ def check_each(library: Library, paths: list[Path], resolver: Resolver = resolve
     Two files with one school id are refused beforehand, by :func:`split_repeated_ids`.
     """
     for path in paths:
-        try:
-            school_file = load_school(path)
-        except InputError as exc:
-            yield path, None, _all_at_once(library, path, exc.findings, resolver).sorted()
+        partial = load_school_partly(path)
+        if partial.problems:
+            yield path, None, _all_at_once(library, partial, resolver).sorted()
             continue
+        school_file = partial.school_file
         resolved: dict[str, Policy] = {}
         found = check_school(library, school_file, resolved, resolver).sorted()  # in file order
         yield path, None if found.errors else CheckedSchool(school_file, resolved), found
 
 
-def _all_at_once(library: Library, path: Path, found: Findings, resolver: Resolver) -> Findings:
-    """Return ``found`` (why ``path`` would not load) with the problems its other keys have against the library.
+def _all_at_once(library: Library, partial: PartialSchool, resolver: Resolver) -> Findings:
+    """Return why ``partial`` would not load, with the problems its other keys have against the library.
 
-    The school is loaded again with the refused keys left out (see
-    :func:`generator.school.load_school_partly`) and checked, so one run of
+    The school was loaded with the refused keys left out (see
+    :func:`generator.school.load_school_partly`) and is checked, so one run of
     ``check`` lists every problem, not one round at a time. A problem at a
     line already reported, or at a key that holds a refused one (a list
     that is "empty" because its items were refused), is left out: it follows
     from the first.
     """
-    partial = load_school_partly(path)
-    found += partial.problems
+    found = Findings(partial.problems)
     if partial.school_file is None:
         return found
     source = partial.school_file.source
     follows = {(p.path, p.line) for p in found}
-    follows |= {(source.layer_of(key[:end]).path if hasattr(source, "layer_of") else source.path,
-                 source.locate(key[:end])[0])
+    follows |= {(source.layer_of(key[:end]).path, source.locate(key[:end])[0])
                 for key in partial.left_out for end in range(2, len(key) + 1)}
     return found + [p for p in check_school(library, partial.school_file, None, resolver)
                     if (p.path, p.line) not in follows]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import governance
 from generator.errors import InputError, Problem
-from generator.groups import provenance
+from generator.groups import group_layers, group_title, locked_keys, provenance
 from generator.school import SchoolFile
 
 DERIVED = ("employer", "approving_body", "reviewing_body", "governing_body")
@@ -67,9 +67,8 @@ def _show(value: object) -> str:
 
 def _locks(school_file: SchoolFile) -> list[tuple[tuple[str, ...], str]]:
     """Return each key a group locks, with the group's title."""
-    layers = getattr(school_file.source, "layers", [])[:-1]  # the school's groups; the school file is last
-    return [(tuple(str(dotted).split(".")), str(layer.data().get("title") or layer.path.stem))
-            for layer in layers for dotted in layer.data().get("locked") or []]
+    eldest_first = reversed(group_layers(school_file.source))  # the eldest lock is the one that holds
+    return [(lock, group_title(group)) for group in eldest_first for lock in locked_keys(group)]
 
 
 def _article(word: str) -> str:

@@ -59,19 +59,6 @@ def groups_dir(school_path: Path) -> Path:
     return Path(school_path).parent.parent / "groups"
 
 
-def load_layers(school: Source) -> Source:
-    """Return ``school`` merged over its group chain, or ``school`` itself when it names no group.
-
-    Raises:
-        InputError: a group file is missing, unreadable or badly formed, the
-            chain loops, or a file overrides a locked key.
-    """
-    merged, problems = merge_layers(school)
-    if problems:
-        raise InputError(problems)
-    return merged
-
-
 def merge_layers(school: Source) -> tuple[Source, list[Problem]]:
     """Return ``school`` merged over its group chain, and a problem for each locked key a nearer file sets.
 
@@ -101,8 +88,7 @@ def merge_layers(school: Source) -> tuple[Source, list[Problem]]:
                     break
         _merge(merged, own, (), index, origin)
         if layer is not school:
-            for dotted in layer.data().get("locked") or []:
-                locks.append((tuple(str(dotted).split(".")), index))
+            locks += [(lock, index) for lock in locked_keys(layer)]
     merged["group"] = data["group"]
     return LayeredSource(school, layers, merged, origin), list(dict.fromkeys(problems))
 
@@ -163,10 +149,25 @@ def _check_group(group: Source) -> None:
         raise InputError(problems)
 
 
+def group_layers(source: Source) -> list[Source]:
+    """Return the group files a school's data was merged from, nearest first (none for a school with no group)."""
+    return list(reversed(source.layers[:-1])) if isinstance(source, LayeredSource) else []
+
+
+def group_title(group: Source) -> str:
+    """Return the name a person knows a group by: its ``title``, else its file's name."""
+    return str(group.data().get("title") or group.path.stem)
+
+
+def locked_keys(group: Source) -> list[Loc]:
+    """Return the keys a group file locks, in the order of its ``locked:`` list."""
+    return [tuple(str(dotted).split(".")) for dotted in group.data().get("locked") or []]
+
+
 def _locked_problem(layer: Source, path: Loc, lock: Loc, by: Source) -> Problem:
-    entries = [tuple(str(dotted).split(".")) for dotted in by.data().get("locked") or []]
+    entries = locked_keys(by)
     line, _ = by.locate(("locked", entries.index(lock)) if lock in entries else ("locked",))
-    owner = by.data().get("title") or by.path.stem
+    owner = group_title(by)
     where = f"{by.path.parent.name}/{by.path.name}"  # groups/<id>.yaml
     return layer.problem(path, f"{'.'.join(map(str, lock))} is locked by {owner} ({where}:{line}): "
                                f"remove it from this file, or ask {owner} to change it", key=True)
@@ -220,7 +221,7 @@ def provenance(source: Source) -> list[tuple[Loc, Any, Path, int]]:
     data = source.data()
     out = []
     for path in _leaves(data):
-        layer = source.layer_of(path) if isinstance(source, LayeredSource) else source
+        layer = source.layer_of(path)
         line, _ = layer.locate(path)
         out.append((path, _get(data, path), layer.path, line))
     return out

@@ -16,9 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from generator.dates import add_months
 from generator.errors import InputError, Problem
-from generator.groups import load_layers, merge_layers
+from generator.groups import merge_layers
 from generator.source import Source, load_source
-from generator.validate import suggest, validate_leniently, validate_source
+from generator.validate import suggest, validate_leniently
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -216,20 +216,12 @@ def load_school(path: Path) -> SchoolFile:
     """Load the school file at ``path``.
 
     Raises:
-        InputError: the file is not valid YAML, or not a valid school file.
+        InputError: every problem found: the file is not valid YAML, or not a valid school file.
     """
-    path = Path(path)
-    source = load_layers(load_source(path))
-    school = validate_source(source, School)
-    if not SCHOOL_ID.fullmatch(path.stem):
-        raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens (it is the school id)"))
-    if len(path.stem) > MAX_SCHOOL_ID:
-        raise InputError(Problem(path, 0, 0, f"school file name {path.name!r} is longer than {MAX_SCHOOL_ID} "
-                                             "characters (it is the school id, and names its output files)"))
-    problems = _repeated_versions(source, school)
-    if problems:
-        raise InputError(problems)
-    return SchoolFile(path.stem, path, school, source)
+    partial = load_school_partly(path)
+    if partial.problems:
+        raise InputError(partial.problems)
+    return partial.school_file
 
 
 # Keys whose refusal changes what the rest of the file means (a wrong type would give wrong roles).
@@ -259,10 +251,22 @@ def load_school_partly(path: Path) -> PartialSchool:
         return PartialSchool(None, exc.problems, [])
     school, found, left_out = validate_leniently(source, School, vital=VITAL_KEYS)
     problems += found
-    if school is None or not SCHOOL_ID.fullmatch(path.stem) or len(path.stem) > MAX_SCHOOL_ID:
-        return PartialSchool(None, problems, [])
+    name = _file_name_problem(path)
+    if school is None or name is not None:  # a bad file name gives no school id
+        return PartialSchool(None, problems + ([name] if name else []), [])
     return PartialSchool(SchoolFile(path.stem, path, school, source), problems + _repeated_versions(source, school),
                          left_out)
+
+
+def _file_name_problem(path: Path) -> Problem | None:
+    """Return why the file's name cannot be a school id (it names the output files), or None."""
+    if not SCHOOL_ID.fullmatch(path.stem):
+        return Problem(path, 0, 0, f"school file name {path.name!r} must be lower-case letters, digits and hyphens "
+                                   "(it is the school id)")
+    if len(path.stem) > MAX_SCHOOL_ID:
+        return Problem(path, 0, 0, f"school file name {path.name!r} is longer than {MAX_SCHOOL_ID} characters (it "
+                                   "is the school id, and names its output files)")
+    return None
 
 
 def _repeated_versions(source: Source, school: School) -> list[Problem]:

@@ -58,6 +58,10 @@ class Source:
             self._data = _plain(self.root)
         return self._data
 
+    def layer_of(self, loc: Loc) -> "Source":
+        """Return the file that set ``loc``: this one (a school merged over its groups has several)."""
+        return self
+
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, col) of the node at ``loc``.
 

@@ -44,8 +44,12 @@ def validate_source(source: Source, model: type[M], context: dict[str, Any] | No
     try:
         return model.model_validate(source.data(), context=context)
     except ValidationError as exc:
-        problems = [_problem(source, model, err) for err in exc.errors(include_url=False)]
-        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message))) from None
+        raise InputError(_problems(source, model, exc.errors(include_url=False))) from None
+
+
+def _problems(source: Source, model: type[BaseModel], errors: list[dict[str, Any]]) -> list[Problem]:
+    """Return pydantic's ``errors`` as located problems, each once, in file order."""
+    return sorted({_problem(source, model, err) for err in errors}, key=lambda p: (p.line, p.col, p.message))
 
 
 def validate_leniently(source: Source, model: type[M], vital: tuple[str, ...] = ()
@@ -62,7 +66,7 @@ def validate_leniently(source: Source, model: type[M], vital: tuple[str, ...] = 
         return model.model_validate(source.data()), [], []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-    problems = sorted(set(_problem(source, model, err) for err in errors), key=lambda p: (p.line, p.col, p.message))
+    problems = _problems(source, model, errors)
     data = copy.deepcopy(source.data())
     left_out = []
     for err in errors:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from generator.errors import InputError
+from generator.groups import group_layers, group_title
 from generator.review.due import due_items
 from generator.web.pages import render
 from generator.web.workspace import last_snapshot_version
@@ -86,8 +87,7 @@ def school_groups(school_file) -> tuple[str, ...]:
     The titles of its group files (a federation, then its trust, then an HR
     service), then its trust and local authority as the school file names them.
     """
-    layers = getattr(school_file.source, "layers", [])[:-1]  # eldest group first; the school file last
-    names = [str(layer.data().get("title") or layer.path.stem) for layer in reversed(layers)]
+    names = [group_title(group) for group in group_layers(school_file.source)]
     names += [school_file.school.trust, school_file.school.local_authority]
     return tuple(dict.fromkeys(name for name in names if name))
 
