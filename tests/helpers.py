@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,8 @@ def build_docx(library: Library, school: SchoolFile | Path, out: Path, policy_id
     path = out / f"{school_file.id}.docx"
     path.write_bytes(data)
     return path
+
+
+def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``policygen`` command in ``cwd``, as a user would; its output is text."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)

@@ -4,15 +4,10 @@ is reported at once"): a refused key is left out and the rest is still checked a
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import FIXTURES
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+from helpers import policygen
 
 
 def edit(path: Path, *pairs: tuple[str, str]) -> None:

@@ -6,8 +6,6 @@ the real command line, as an adviser would meet each message.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from generator.library import load_library
 from generator.listing import describe_library
 
 from conftest import FIXTURES
+from helpers import policygen
 
 GOVERNANCE = FIXTURES / "governance"
 SCHOOL = "schools/st-marys-va.yaml"
@@ -26,10 +25,6 @@ CLAUSES = "clauses/visitors/clauses/visitors.yaml"
 def project(tmp_path: Path) -> Path:
     shutil.copytree(GOVERNANCE, tmp_path / "project")
     return tmp_path / "project"
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def edit(path: Path, old: str, new: str) -> None:

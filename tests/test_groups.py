@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from generator.library import load_library
 from generator.school import load_school
 
 from conftest import FIXTURES, docx_text
-from helpers import build_docx
+from helpers import build_docx, policygen
 
 GOVERNANCE = FIXTURES / "governance"
 
@@ -24,10 +22,6 @@ GOVERNANCE = FIXTURES / "governance"
 def project(tmp_path: Path) -> Path:
     shutil.copytree(GOVERNANCE, tmp_path / "project")
     return tmp_path / "project"
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_a_school_inherits_from_its_group_and_the_groups_parent(tmp_path: Path):

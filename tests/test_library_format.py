@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from generator.library import load_library
 from generator.school import load_school
 
 from conftest import FIXTURES, docx_text
-from helpers import build_docx
+from helpers import build_docx, policygen
 
 GOVERNANCE = FIXTURES / "governance"
 SCHOOL = "schools/st-marys-va.yaml"
@@ -28,10 +26,6 @@ SCHOOL = "schools/st-marys-va.yaml"
 def project(tmp_path: Path) -> Path:
     shutil.copytree(GOVERNANCE, tmp_path / "project")
     return tmp_path / "project"
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def set_choices(project: Path, lines: str) -> None:

@@ -21,16 +21,13 @@ from generator.school import load_school
 from conftest import ROOT
 from office_processes import soffice_pids
 from pdf_text import contents, docx_headings, docx_toc_entries, heading_pages, pages_ending_with_a_heading, pdf_pages
+from helpers import policygen
 
 # The engine tests re-run in a copy of the project; LibreOffice, fault, cluster,
 # bench and browser tests are left out (they run on their own fixtures, are slow,
 # and need bench/ or the virtualenv's npm packages), and so is this file.
 NOT_IN_THE_COPY = ["tests/test_live_content.py", "tests/test_render_pdf.py", "tests/web",
                    "tests/test_faults.py", "tests/test_cluster.py", "tests/test_bench.py"]
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_live_library_and_schools_pass_check_all():

@@ -6,7 +6,6 @@ import difflib
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,10 +16,7 @@ from generator.review.approve import next_version
 from generator.review.due import due_items
 
 from conftest import docx_paragraphs
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+from helpers import policygen
 
 
 def tracked_spans(docx: Path) -> list[tuple[str, str, dict]]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,12 +16,9 @@ from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.review.as_built import resolve_as_built
 from generator.review.snapshot import load_snapshot
 from generator.school import load_school
+from helpers import policygen
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_every_example_policy_survives_a_round_trip_through_json(library, schools):

@@ -18,14 +18,11 @@ from docx import Document
 from ruamel.yaml import YAML
 
 from conftest import docx_text
+from helpers import policygen
 
 SCHOOL = "schools/holtsmere-end.yaml"
 OLD = "they must pass the enquiry to the headteacher and must not respond"
 NEW = "they must pass the enquiry to the headteacher on the same day and must not respond"
-
-
-def policygen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def reword(workspace: Path, changelog_date: str) -> None:
