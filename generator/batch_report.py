@@ -17,8 +17,8 @@ import click
 
 from generator.build import Job, Outcome
 from generator.errors import Findings, PolicygenError, Problem
+from generator.pipes import Echo, Output
 
-Echo = Callable[..., None]
 DRAFTS_NAMED = 50  # past this many, the summary counts the drafts instead of naming each
 
 
@@ -146,7 +146,7 @@ class Progress:
     bar's length is the number of documents planned so far.
     """
 
-    def __init__(self, echo: Echo, report: BuildReport):
+    def __init__(self, echo: Output, report: BuildReport):
         self.echo = echo
         self.report = report
         self.bar = None
@@ -154,7 +154,7 @@ class Progress:
     def __enter__(self) -> "Progress":
         if sys.stderr.isatty():
             self.bar = click.progressbar(length=1, label="building", file=sys.stderr, show_pos=True, show_eta=True)
-            self.bar.__enter__()
+            self._draw(self.bar.__enter__)
         return self
 
     def done(self, outcome: Outcome) -> None:
@@ -164,10 +164,16 @@ class Progress:
             if not outcome.ok:
                 self.echo("\n" + text, err=True)
             self.bar.length = max(self.report.planned, self.bar.pos + 1)
-            self.bar.update(1)
+            self._draw(self.bar.update, 1)
         else:
             self.echo(text)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.__exit__(*exc)
+            self._draw(self.bar.__exit__, *exc)
+
+    def _draw(self, step: Callable[..., object], *args: object) -> None:
+        try:
+            step(*args)
+        except BrokenPipeError:  # the bar writes to stderr itself, not through echo
+            self.echo.close(err=True)
