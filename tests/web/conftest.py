@@ -157,7 +157,6 @@ def console_errors(driver) -> list[str]:
 def submit(driver, element) -> None:
     """Click ``element`` (or submit its form) and wait until the next page has loaded."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
@@ -165,9 +164,31 @@ def submit(driver, element) -> None:
         element.click()
     else:
         element.submit()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 120).until(lambda _: replaced(page))
     if hasattr(driver, "visited"):
         driver.visited.add(driver.current_url.split("#")[0])  # the page the form or link led to
+
+
+def replaced(page) -> bool:
+    """Return True once ``page`` (the old page's <html>) is no longer the document shown.
+
+    Selenium's ``staleness_of`` waits for StaleElementReferenceException only.
+    While the new page replaces the old one chromedriver may answer instead
+    "unhandled inspector error: Node with given id does not belong to the
+    document" (or "No node with given id found"): the node is gone, which is
+    what is waited for, not an error of the page.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        page.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc) or "No node with given id" in str(exc):
+            return True
+        raise
 
 
 def sign_in(driver, site, name: str) -> None:
