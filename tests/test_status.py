@@ -195,7 +195,7 @@ def test_approve_keeps_permissions_links_and_line_endings(workspace: Path):
     real = workspace / "schools" / "holtsmere-end.yaml"
     real.write_bytes(real.read_bytes().replace(b"\n", b"\r\n"))
     os.chmod(real, 0o640)
-    done = policygen(workspace, "approve", str(real), "--date", "2026-11-02")
+    done = policygen(workspace, "approve", str(real), "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
     data = real.read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n") and b'version: "3"' in data
