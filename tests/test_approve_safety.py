@@ -92,8 +92,11 @@ def test_on_a_terminal_it_lists_them_and_asks(workspace: Path):
 def test_yes_approves_every_policy_and_the_documents_say_so(workspace: Path):
     done = policygen(workspace, "approve", SCHOOL, "--date", "2026-11-20", "--yes")
     assert done.returncode == 0, done.stderr
-    assert [ln.split()[2] for ln in done.stdout.splitlines() if ln.startswith("approved")] == \
-        ["social-media", "acceptable-use"]
+    assert [ln for ln in done.stdout.splitlines() if ln.startswith("approved")] == [
+        "approved holtsmere-end social-media version 3 on 20 November 2026 by Full Governing Body; "
+        "next review 20 November 2028",
+        "approved holtsmere-end acceptable-use version 1 on 20 November 2026 by Full Governing Body; "
+        "next review 20 November 2027"]
     done = policygen(workspace, "build", SCHOOL, "--format", "docx", "--out", "out")
     assert done.returncode == 0, done.stderr
     for pid in ("social-media", "acceptable-use"):
@@ -130,7 +133,8 @@ def test_undo_without_policy_takes_back_the_approval_made_last(workspace: Path):
 
     done = policygen(workspace, "approve", SCHOOL, "--undo", "--yes")  # now social-media's is the last
     assert done.returncode == 0, done.stderr
-    assert "removed holtsmere-end social-media version 3" in done.stdout
+    assert done.stdout.startswith("removed holtsmere-end social-media version 3 (approved 19 November 2026 by Full "
+                                  "Governing Body) and its snapshot ")
     assert state(workspace)[1] == ["social-media-v2.json"]
 
 

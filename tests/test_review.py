@@ -76,7 +76,7 @@ def test_round_trip(workspace: Path):
     done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--policy", "social-media",
                      "--date", "2026-11-20", "--by", "FGB", "--summary", "Moved to the policygen clause library.")
     assert done.returncode == 0, done.stderr
-    assert "version 2 on 2026-11-20 by FGB; next review 2028-11-20" in done.stdout
+    assert "version 2 on 20 November 2026 by FGB; next review 20 November 2028" in done.stdout
     first = school.read_text()
     assert removed_lines(original, first) == []
     assert added_lines(original, first) == [

@@ -144,7 +144,7 @@ def test_approve_guards(workspace: Path):
     # --by defaults to the approving body; back-dating says which library it freezes
     done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
-    assert "version 3 on 2026-11-02 by Full Governing Body" in done.stdout
+    assert "version 3 on 2 November 2026 by Full Governing Body" in done.stdout
     assert "note: back-dated to 2 November 2026: this freezes the wording as it prints today, from clause library" \
         in done.stdout
     # the same approval again needs --force
@@ -278,7 +278,7 @@ def test_a_first_approval_without_by_names_the_schools_approving_body(workspace:
     done = policygen(workspace, "approve", "schools/model-school.yaml", "--policy", "social-media",
                      "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
-    assert "version 1 on 2026-11-02 by Governing Body;" in done.stdout  # a community school: its governing body
+    assert "version 1 on 2 November 2026 by Governing Body;" in done.stdout  # a community school: its governing body
     assert "          by: Governing Body\n" in school.read_text()
     assert policygen(workspace, "check", "schools/model-school.yaml").returncode == 0
 

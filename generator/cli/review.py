@@ -8,6 +8,7 @@ import click
 
 from generator.cli.common import (approved_only, cli, library_option, load_every_school, parse_date, policy_ids,
                                   print_report, schools_option)
+from generator.dates import format_date
 
 
 @cli.command()
@@ -47,7 +48,7 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
         pid = _undo_target(library, school_file, pids, policy_id, yes, chosen_for_them)
         result = undo_approval(library, school, pid)
         click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
-                   f"(approved {result.date} by {result.by}) and its snapshot {result.snapshot}")
+                   f"(approved {format_date(result.date)} by {result.by}) and its snapshot {result.snapshot}")
         return
     if baseline:
         pids = approved_only(school_file, pids, policy_id, "to take a baseline of")
@@ -57,7 +58,7 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
         for pid in pids:
             result = record_baseline(library, school, pid, force=force)
             click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
-                       f"{result.date} by {result.by}) is taken to be today's wording, clause library "
+                       f"{format_date(result.date)} by {result.by}) is taken to be today's wording, clause library "
                        f"{result.library_version}; snapshot {result.snapshot}")
         return
     day = parse_date(when, "--date")
@@ -68,8 +69,8 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
         _confirm(school_file, pids, [p.describe() for p in pending], "approve", "record these approvals", yes)
     for pid in pids:  # every policy the school has (confirmed above), unless --policy names one
         result = record(library, school, pid, day, by, summary, force=force)
-        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
-                   f"by {result.by}; next review {result.next_review}")
+        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on "
+                   f"{format_date(result.date)} by {result.by}; next review {format_date(result.next_review)}")
         for note in result.notes:
             click.echo(f"note: {note}")
         click.echo(f"recorded in {school}; snapshot {result.snapshot}")
@@ -103,7 +104,8 @@ def _confirm(school_file, ids: list[str], lines: list[str], doing: str, action: 
 
     from generator.errors import PolicygenError
 
-    what = school_file.school.name if len(lines) == 1 else f"{len(lines)} policies of {school_file.school.name}"
+    name = school_file.school.name
+    what = name if len(lines) == 1 else f"{len(lines)} policies of {name}"
     if yes:
         return
     if not sys.stdin.isatty():
