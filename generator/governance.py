@@ -84,12 +84,14 @@ class Role:
     name: str = ""
     email: str = ""
     phone: str = ""
+    starts_sentence: bool = False  # Role.…: written for the start of a sentence, so a leading "The" stays
 
     def __str__(self) -> str:
         return self.text
 
     def sentence(self) -> "Role":
-        return Role(self.key, _first_upper(self.text), _first_upper(self.title), self.name, self.email, self.phone)
+        return Role(self.key, _first_upper(self.text), _first_upper(self.title), self.name, self.email, self.phone,
+                    starts_sentence=True)
 
 
 def _first_upper(text: str) -> str:

@@ -8,6 +8,7 @@ import click
 
 from generator.cli.common import (approved_only, cli, library_option, load_every_school, parse_date, policy_ids,
                                   print_report, schools_option)
+from generator.articles import running
 from generator.dates import format_date
 
 
@@ -86,7 +87,7 @@ def _undo_target(library, school_file, pids: list[str], policy_id: str | None, y
     lasts = last_approvals(library, school_file, pids)
     if len(lasts) > 1:
         choices = "; ".join(f"{last.describe()} (--policy {last.policy_id})" for last in lasts)
-        raise click.UsageError(f"the last approvals of {school_file.school.name} were on the same day: {choices}. "
+        raise click.UsageError(f"the last approvals of {running(school_file.school.name)} were on the same day: {choices}. "
                                "Name the one to undo with --policy")
     _confirm(school_file, [lasts[0].policy_id], [lasts[0].describe()], "undo the last approval of",
              "remove this approval and its snapshot", yes)
@@ -104,7 +105,7 @@ def _confirm(school_file, ids: list[str], lines: list[str], doing: str, action: 
 
     from generator.errors import PolicygenError
 
-    name = school_file.school.name
+    name = running(school_file.school.name)  # "the Riverside Federation": it is inside the sentence
     what = name if len(lines) == 1 else f"{len(lines)} policies of {name}"
     if yes:
         return

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.articles import running
 from generator.dates import format_date
 from generator.errors import PolicygenError
 from generator.library import Library
@@ -93,6 +94,6 @@ def last_approvals(library: Library, school_file: SchoolFile, policy_ids: list[s
              for pid in policy_ids
              for a in school_file.school.policies[pid].governance.approvals[-1:]]
     if not lasts:
-        raise PolicygenError(f"{school_file.path}: no policy of {school_file.school.name} has an approval to undo")
+        raise PolicygenError(f"{school_file.path}: no policy of {running(school_file.school.name)} has an approval to undo")
     latest = max(last.date for last in lasts)
     return [last for last in lasts if last.date == latest]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from generator.articles import running
 from generator.dates import format_date
 from generator.errors import InputError, PolicygenError, Problem
 from generator.library import Library
@@ -56,7 +57,7 @@ def unexplained_rewording(library: Library, policies: Iterable[tuple[SchoolFile,
                 continue
             for clause_id in _reworded_without_reason(library, policy, last):
                 entry = found.setdefault((policy_id, clause_id), _Reworded(policy_id, clause_id))
-                entry.schools.append(f"{school_file.school.name} approved it (version {last.version}, "
+                entry.schools.append(f"{running(school_file.school.name)} approved it (version {last.version}, "
                                      f"{format_date(last.approved)}")
     problems: dict[tuple[Path, str], Problem] = {}
     for entry in found.values():
