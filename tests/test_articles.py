@@ -40,3 +40,16 @@ def test_the_name_reads_the_inside_a_sentence_in_the_built_document(workspace: P
     # the cover names it as it is written
     cover_text = "\n".join(cell.text for row in doc.tables[0].rows for cell in row.cells) + "\n".join(body[:5])
     assert "The Riverside Federation" in cover_text
+
+
+def test_an_article_the_wording_puts_before_a_name_is_not_doubled(tmp_path: Path):
+    from generator.governance import body_title, roles
+    from generator.school import load_school
+
+    from helpers import write_school
+
+    assert body_title("the board of The Oak Trust") == "Board of the Oak Trust"
+    assert body_title("the governing body") == "Governing Body"
+    school = load_school(write_school(tmp_path, "exec-head", roles={"head": "The Executive Headteacher"})).school
+    head = roles(school)["head"]
+    assert (str(head), str(head.sentence())) == ("the Executive Headteacher", "The Executive Headteacher")
