@@ -85,7 +85,7 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
         if not getattr(paths, "distinct_ids", False):  # a folder's files have distinct names: no list is made
             paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
             report_problems(repeated, report.failures, output)
-        todo = _plan(library, paths, policy_id, incremental, report, output, resolver)
+        todo = _plan(library, paths, policy_id, incremental, report, output, resolver, plan.approved)
         if client:
             build_on_cluster(client, todo, out_dir, template, plan.pdf, output, report)
         elif pool:
@@ -110,16 +110,21 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
                 output(warning, err=True)
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
-    if policy_id and report.good_schools and not report.planned and not report.skipped:
+    if policy_id and report.good_schools and not report.planned and not report.skipped and not report.unapproved:
         output(f"no school given has the {policy_id!r} policy", err=True)
         return False
     summarise(report, out_dir, output)
-    return report.ok and not plan.failed_without_pdf
+    nothing_approved = report.unapproved and not report.planned and not report.skipped  # none asked for exists
+    return report.ok and not plan.failed_without_pdf and not nothing_approved
 
 
 def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, incremental: Incremental,
-          report: BuildReport, echo: Output, resolver: Resolver) -> Iterator[Job]:
+          report: BuildReport, echo: Output, resolver: Resolver, approved: bool = False) -> Iterator[Job]:
     """Yield the documents to build, one school at a time: skip, check, resolve, report problems as found.
+
+    With ``approved`` (``build --approved``) a policy never approved is left
+    out, with a line saying so: it has no approved wording, and a draft must
+    not be mixed in with what was asked for.
 
     The builders draw from this as they go, so the first document is written
     while later schools are still unread, and memory does not grow with the batch.
@@ -137,6 +142,9 @@ def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, increm
         report.bad_schools += 1 - len(good)
         for job in jobs_for(good, policy_id):
             echo.check()
+            if approved and not job.school_file.school.policies[job.policy_id].governance.approvals:
+                echo(report.never_approved(job, library.policies[job.policy_id].spec.title), err=True)
+                continue
             if not incremental.current(library, job):
                 report.planned += 1
                 yield job
