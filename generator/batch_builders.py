@@ -24,6 +24,7 @@ from generator.batch_report import BuildReport, Output, Progress, failed
 from generator.build import Job, Outcome, build_job, render_job, write_job
 from generator.library import Library
 from generator.render.pool import WorkerPool
+from generator.stopping import held
 
 
 def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, echo: Output,
@@ -56,7 +57,7 @@ def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templat
     lock = threading.Lock()
 
     def record(outcome: Outcome) -> None:
-        with lock:
+        with held(), lock:  # a signal must not leave the lock taken (generator/stopping.py)
             report.note(outcome)
             progress.done(outcome)
 
@@ -101,7 +102,8 @@ def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -
     """Queue ``item`` for the workers, waiting while the queue is full; False when no worker is left."""
     while True:
         try:
-            rendered.put(item, timeout=0.5)
+            with held():  # a signal must not leave the queue's lock taken (generator/stopping.py)
+                rendered.put(item, timeout=0.5)
             return True
         except queue.Full:
             if not any(t.is_alive() for t in threads):

@@ -228,6 +228,14 @@ def test_ctrl_c_after_the_output_was_closed_stops_the_build_cleanly(tmp_path: Pa
     assert_stopped_cleanly(build, (128 + signal.SIGINT, 128 + signal.SIGPIPE))
 
 
+def test_a_closed_output_and_error_stream_stop_the_build_silently(tmp_path: Path):
+    """`policygen build --all 2>&1 | head -1`: nowhere is left to say anything; the build stops all the same."""
+    build = Build(tmp_path, 30, "--jobs", "2", close_stdout_after=1, stderr_to_stdout=True)
+    build.stdout_closed.wait(timeout=300)
+    build.proc.send_signal(signal.SIGINT)
+    assert_stopped_cleanly(build, (128 + signal.SIGINT, 128 + signal.SIGPIPE))
+
+
 def test_sigkill_of_policygen_leaves_nothing_behind(tmp_path: Path):
     build = Build(tmp_path, 30, "--jobs", "2")
     build.wait_until(lambda: build.built() >= 1 and soffice_bin_pids(build.tmp), "a running conversion")

@@ -18,6 +18,7 @@ import click
 from generator.cli import building, review, showing  # noqa: F401  (each registers its commands)
 from generator.cli.common import SETTINGS, cli, library_option, schools_option
 from generator.errors import InputError, Interrupted, PolicygenError
+from generator.stopping import hold_back
 from generator.web.cli import register
 
 register(cli, library_option, schools_option)
@@ -29,6 +30,8 @@ def _interrupt(signum: int, frame: object) -> None:
     """Unwind on the first signal, so workers are stopped on the way out; ignore the ones after it."""
     for sig in STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    if hold_back(signum):  # the main thread holds a lock the other threads need: raised once it lets go
+        return
     raise Interrupted(signum)
 
 
