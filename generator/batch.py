@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from generator.batch_builders import build_docx_only, build_on_cluster, build_with_pdf
-from generator.batch_report import BuildReport, Echo, report_problems, summarise
+from generator.batch_report import BuildReport, Echo, Output, report_problems, summarise
 from generator.build import Job, jobs_for
 from generator.check import Resolver, split_repeated_ids
 from generator.review.as_built import approved_policy, resolve_as_built
@@ -66,6 +66,8 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
     resolver: Resolver = approved_policy if plan.approved else resolve_as_built
     report = BuildReport()
     incremental: Incremental | None = None
+    output = Output(echo)  # a closed output (`| head -1`) stops the build as a signal does, from any thread
+    output.on_close = pool.abort if pool else None
     try:
         library = load_library(plan.library_dir)
         if policy_id is not None:
@@ -73,7 +75,7 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
         template = plan.template or DEFAULT_TEMPLATE
         open_template(template)  # a broken template is one clear error, before any school
         if plan.office_missing:
-            echo(INSTALL_HINT, err=True)
+            output(INSTALL_HINT, err=True)
         # what was last approved (build --approved) is another kind of build: its own build context
         kinds = set(plan.formats) | ({"approved"} if plan.approved else set())
         incremental = Incremental(out_dir, plan.library_dir, template, kinds,
@@ -82,14 +84,15 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
         report.noted = incremental.note
         if not getattr(paths, "distinct_ids", False):  # a folder's files have distinct names: no list is made
             paths, repeated = split_repeated_ids(paths)  # two schools with one id would overwrite each other
-            report_problems(repeated, report.failures, echo)
-        todo = _plan(library, paths, policy_id, incremental, report, echo, resolver)
+            report_problems(repeated, report.failures, output)
+        todo = _plan(library, paths, policy_id, incremental, report, output, resolver, plan.approved)
         if client:
-            build_on_cluster(client, todo, out_dir, template, plan.pdf, echo, report)
+            build_on_cluster(client, todo, out_dir, template, plan.pdf, output, report)
         elif pool:
-            build_with_pdf(library, todo, out_dir, template, pool, echo, report)
+            build_with_pdf(library, todo, out_dir, template, pool, output, report)
         else:
-            build_docx_only(library, todo, out_dir, template, echo, report)
+            build_docx_only(library, todo, out_dir, template, output, report)
+        output.check()  # the output closed while the last documents were made: they were not all finished
     except Interrupted as stop:
         if pool:
             pool.abort()
@@ -104,24 +107,33 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
         if incremental is not None:  # also when interrupted: what was finished is kept
             warning = incremental.finish()
             if warning:
-                echo(warning, err=True)
+                output(warning, err=True)
             report.skipped = incremental.skipped
     report.seconds = time.monotonic() - begun
-    if policy_id and report.good_schools and not report.planned and not report.skipped:
-        echo(f"no school given has the {policy_id!r} policy", err=True)
+    if policy_id and report.good_schools and not report.planned and not report.skipped and not report.unapproved:
+        output(f"no school given has the {policy_id!r} policy", err=True)
         return False
-    summarise(report, out_dir, echo)
-    return report.ok and not plan.failed_without_pdf
+    summarise(report, out_dir, output)
+    nothing_approved = report.unapproved and not report.planned and not report.skipped  # none asked for exists
+    return report.ok and not plan.failed_without_pdf and not nothing_approved
 
 
 def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, incremental: Incremental,
-          report: BuildReport, echo: Echo, resolver: Resolver) -> Iterator[Job]:
+          report: BuildReport, echo: Output, resolver: Resolver, approved: bool = False) -> Iterator[Job]:
     """Yield the documents to build, one school at a time: skip, check, resolve, report problems as found.
+
+    With ``approved`` (``build --approved``) a policy never approved is left
+    out, with a line saying so: it has no approved wording, and a draft must
+    not be mixed in with what was asked for.
 
     The builders draw from this as they go, so the first document is written
     while later schools are still unread, and memory does not grow with the batch.
+
+    Raises:
+        Interrupted: the output was closed (SIGPIPE); see :class:`Output`.
     """
     for path in paths:
+        echo.check()
         if incremental.unchanged(path):
             continue
         good, problems = incremental.check(library, [path], resolver)
@@ -129,6 +141,10 @@ def _plan(library: Library, paths: Iterable[Path], policy_id: str | None, increm
         report.good_schools += len(good)
         report.bad_schools += 1 - len(good)
         for job in jobs_for(good, policy_id):
+            echo.check()
+            if approved and not job.school_file.school.policies[job.policy_id].governance.approvals:
+                echo(report.never_approved(job, library.policies[job.policy_id].spec.title), err=True)
+                continue
             if not incremental.current(library, job):
                 report.planned += 1
                 yield job

@@ -20,13 +20,13 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from generator.batch_report import BuildReport, Echo, Progress, failed
+from generator.batch_report import BuildReport, Output, Progress, failed
 from generator.build import Job, Outcome, build_job, render_job, write_job
 from generator.library import Library
 from generator.render.pool import WorkerPool
 
 
-def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, echo: Echo,
+def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, echo: Output,
                     report: BuildReport) -> None:
     with Progress(echo, report) as progress:
         for job in todo:
@@ -38,7 +38,7 @@ def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, templa
             progress.done(outcome)
 
 
-def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, template: Path, pdf: bool, echo: Echo,
+def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, template: Path, pdf: bool, echo: Output,
                      report: BuildReport) -> None:
     from generator.cluster.client import build_on_cluster as send
 
@@ -51,7 +51,7 @@ def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, templat
 
 
 def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, pool: WorkerPool,
-                   echo: Echo, report: BuildReport) -> None:
+                   echo: Output, report: BuildReport) -> None:
     rendered: queue.Queue[tuple[Job, bytes] | None] = queue.Queue(maxsize=2 * len(pool.workers))
     lock = threading.Lock()
 

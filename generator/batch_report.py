@@ -17,8 +17,8 @@ import click
 
 from generator.build import Job, Outcome
 from generator.errors import Findings, PolicygenError, Problem
+from generator.pipes import Echo, Output
 
-Echo = Callable[..., None]
 DRAFTS_NAMED = 50  # past this many, the summary counts the drafts instead of naming each
 
 
@@ -36,6 +36,8 @@ class BuildReport:
     bad_schools: int = 0  # refused by the checks: none of their documents was planned
     drafts: int = 0  # built documents not yet approved
     named_drafts: list[tuple[str, str]] = field(default_factory=list)  # the first DRAFTS_NAMED of them
+    unapproved: int = 0  # left out of build --approved: never approved, so no approved wording
+    named_unapproved: list[str] = field(default_factory=list)  # the first DRAFTS_NAMED of them
     noted: Callable[[Outcome], None] | None = None
     shown: set[str] = field(default_factory=set)  # problems in a group file, printed once for all its schools
 
@@ -52,6 +54,14 @@ class BuildReport:
             self.failures.append((outcome.job.name, outcome.error or "failed"))
         if self.noted is not None:
             self.noted(outcome)
+
+    def never_approved(self, job: Job, title: str) -> str:
+        """Count a policy ``build --approved`` leaves out, and return the line that says why."""
+        self.unapproved += 1
+        if len(self.named_unapproved) < DRAFTS_NAMED:
+            self.named_unapproved.append(job.name)
+        return (f"not built {job.name}: the {title} has never been approved, so there is no approved wording "
+                "to build; build it without --approved for a draft")
 
     @property
     def ok(self) -> bool:
@@ -114,7 +124,9 @@ def summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
         extra += f"; skipped {report.skipped} unchanged (--force rebuilds them)"
     if report.bad_schools:  # their documents were never planned: say so, or "built 7 of 7" hides a school
         extra += f"; {report.bad_schools} school(s) not built because of input errors"
-    if planned == 0 and report.skipped and not report.failures:
+    if planned == 0 and not report.skipped and not report.failures and report.unapproved:
+        echo(f"nothing built: none of the policies asked for has been approved; {report.seconds:.1f}s", err=True)
+    elif planned == 0 and report.skipped and not report.failures:
         echo(f"nothing to build: skipped {report.skipped} unchanged in {out_dir}/, all up to date "
              f"(--force rebuilds them); {report.seconds:.1f}s")
     else:
@@ -125,6 +137,18 @@ def summarise(report: BuildReport, out_dir: Path, echo: Echo) -> None:
             first, *rest = reason.splitlines()
             echo(f"  {name}: {first}" + (f" (and {len(rest)} more line(s))" if rest else ""), err=True)
     _report_drafts(report, echo)
+    _report_unapproved(report, echo)
+
+
+def _report_unapproved(report: BuildReport, echo: Echo) -> None:
+    """Say which policies ``build --approved`` left out because they were never approved."""
+    if report.unapproved:
+        echo(f"{report.unapproved} policy(ies) not built because never approved (build them without --approved "
+             "for drafts):")
+        for name in report.named_unapproved:
+            echo(f"  {name}")
+        if report.unapproved > len(report.named_unapproved):
+            echo(f"  and {report.unapproved - len(report.named_unapproved)} more")
 
 
 def _report_drafts(report: BuildReport, echo: Echo) -> None:
@@ -146,7 +170,7 @@ class Progress:
     bar's length is the number of documents planned so far.
     """
 
-    def __init__(self, echo: Echo, report: BuildReport):
+    def __init__(self, echo: Output, report: BuildReport):
         self.echo = echo
         self.report = report
         self.bar = None
@@ -154,7 +178,7 @@ class Progress:
     def __enter__(self) -> "Progress":
         if sys.stderr.isatty():
             self.bar = click.progressbar(length=1, label="building", file=sys.stderr, show_pos=True, show_eta=True)
-            self.bar.__enter__()
+            self._draw(self.bar.__enter__)
         return self
 
     def done(self, outcome: Outcome) -> None:
@@ -164,10 +188,16 @@ class Progress:
             if not outcome.ok:
                 self.echo("\n" + text, err=True)
             self.bar.length = max(self.report.planned, self.bar.pos + 1)
-            self.bar.update(1)
+            self._draw(self.bar.update, 1)
         else:
             self.echo(text)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.__exit__(*exc)
+            self._draw(self.bar.__exit__, *exc)
+
+    def _draw(self, step: Callable[..., object], *args: object) -> None:
+        try:
+            step(*args)
+        except BrokenPipeError:  # the bar writes to stderr itself, not through echo
+            self.echo.close(err=True)

@@ -16,10 +16,9 @@ from generator.check import CheckedSchool
 from generator.errors import PolicygenError
 from generator.library import Library
 from generator.model import Policy
-from generator.output import commit, output_path, temp_path_for, write_atomic, write_file
+from generator.output import commit, output_path, temporary_file, write_atomic, write_file
 from generator.render.docx import DEFAULT_TEMPLATE, fill_toc, render_docx
 from generator.render.reproducible import docx_date, pin_pdf
-from generator.render.processes import guarded
 from generator.render.worker import Conversion
 from generator.resolve import resolve
 from generator.school import SchoolFile
@@ -95,14 +94,10 @@ def write_files(out_dir: Path, job: Job, docx_data: bytes, pdf_data: bytes | Non
     if pdf_data is None:
         write_atomic(docx, docx_data)
         return [docx]
-    tmp_docx, tmp_pdf = temp_path_for(docx), temp_path_for(pdf)
-    try:
-        tmp_docx.write_bytes(docx_data)
-        tmp_pdf.write_bytes(pdf_data)
+    with temporary_file(docx) as tmp_docx, temporary_file(pdf) as tmp_pdf:
+        write_file(tmp_docx, docx_data, docx)
+        write_file(tmp_pdf, pdf_data, pdf)
         commit([(tmp_docx, docx), (tmp_pdf, pdf)])
-    finally:
-        tmp_docx.unlink(missing_ok=True)
-        tmp_pdf.unlink(missing_ok=True)
     return [docx, pdf]
 
 
@@ -121,18 +116,11 @@ def write_docx_and_pdf(out_dir: Path, job: Job, data: bytes, converter: Converte
     when = docx_date(data)
     # the PDF carries the DOCX's date, not the time LibreOffice ran
     pdf_bytes = pin_pdf(converted.pdf, when) if when is not None else converted.pdf
-    tmp_docx = temp_path_for(docx)
-    tmp_pdf = tmp_docx
-    try:
-        tmp_pdf = temp_path_for(pdf)
-        # should policygen be killed here, its LibreOffice guardian removes both
-        with guarded(tmp_docx), guarded(tmp_pdf):
-            write_file(tmp_docx, filled, docx)
-            write_file(tmp_pdf, pdf_bytes, pdf)
-            commit([(tmp_docx, docx), (tmp_pdf, pdf)])
-    finally:
-        tmp_docx.unlink(missing_ok=True)
-        tmp_pdf.unlink(missing_ok=True)
+    # should policygen be killed while they exist, its LibreOffice guardian removes both
+    with temporary_file(docx) as tmp_docx, temporary_file(pdf) as tmp_pdf:
+        write_file(tmp_docx, filled, docx)
+        write_file(tmp_pdf, pdf_bytes, pdf)
+        commit([(tmp_docx, docx), (tmp_pdf, pdf)])
     return [docx, pdf]
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.articles import running
+
 if TYPE_CHECKING:
     from generator.school import Person, School
 
@@ -84,12 +86,14 @@ class Role:
     name: str = ""
     email: str = ""
     phone: str = ""
+    starts_sentence: bool = False  # Role.…: written for the start of a sentence, so a leading "The" stays
 
     def __str__(self) -> str:
         return self.text
 
     def sentence(self) -> "Role":
-        return Role(self.key, _first_upper(self.text), _first_upper(self.title), self.name, self.email, self.phone)
+        return Role(self.key, _first_upper(self.text), _first_upper(self.title), self.name, self.email, self.phone,
+                    starts_sentence=True)
 
 
 def _first_upper(text: str) -> str:
@@ -191,7 +195,8 @@ def roles(school: "School") -> dict[str, Role]:
         title = getattr(titles, key) or (holder.title if holder else "") or default_title(school, key)
         if not title:
             continue
-        out[key] = Role(key, f"the {title}", title, holder.name if holder else "",
+        out[key] = Role(key, running(title) if title.startswith("The ") else f"the {title}", title,
+                        holder.name if holder else "",
                         holder.email if holder else "", holder.phone if holder else "")
     for key, phrase in (("employer", employer(school)), ("approving_body", approving_body(school)),
                         ("reviewing_body", reviewing_body(school)), ("governing_body", governing_body(school))):
@@ -214,10 +219,13 @@ def body_title(phrase: str) -> str:
 
     "the governing body" gives "Governing Body", "the board of Chiltern Valley
     Learning Trust" gives "Board of Chiltern Valley Learning Trust"; small words
-    stay lower case after the first, and a word already capitalised stays as written.
+    stay lower case after the first, and a word already capitalised stays as
+    written, but for a name's "The" ("the board of The Oak Trust" gives "Board
+    of the Oak Trust").
     """
     words = (phrase[4:] if phrase.lower().startswith("the ") else phrase).split(" ")
-    return " ".join(w if (i and w.lower() in SMALL_WORDS) or not w[:1].islower() else _first_upper(w)
+    return " ".join("the" if i and w == "The" else
+                    w if (i and w.lower() in SMALL_WORDS) or not w[:1].islower() else _first_upper(w)
                     for i, w in enumerate(words))
 
 

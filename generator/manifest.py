@@ -35,22 +35,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OutputError
 from generator.files import FileProblem, read_regular_file
 from generator.fingerprint import digest, file_digest
-from generator.output import output_path, write_file
-from generator.render.processes import alive, guarded
+from generator.output import output_path, sweep_parts, temporary_file, write_file
 
 MANIFEST_NAME = ".policygen-manifest"
 LEGACY_NAME = ".policygen-manifest.json"  # format 1: one file for the whole of OUT, no longer read
 FORMAT = 2
 MAX_RECORD_BYTES = 1_000_000
-_PART = re.compile(r"\..*\.(\d+)\.[^.]*\.part$")  # .<school-id>.json.<pid>.<random>.part
 
 
 def basis(context_key: str, inputs: dict[str, str]) -> str:
@@ -179,36 +175,22 @@ class Manifest:
         data = json.dumps({**record.data, "format": FORMAT, "school": record.school}, sort_keys=True,
                           separators=(",", ":")).encode()
         try:
-            target.parent.mkdir(exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
-            os.close(fd)
-        except OSError as exc:
-            raise OutputError(f"cannot write in {target.parent}: {exc.strerror or exc}") from None
-        tmp = Path(name)
-        try:
-            with guarded(tmp):  # should policygen be killed here, its guardian (if one runs) removes it
+            # the guardian (if one runs) removes it should policygen be killed while it exists; the folder
+            # is swept once per build (sweep), not at every record, which would read it thousands of times
+            with temporary_file(target, sweep=False) as tmp:
                 write_file(tmp, data, target)
                 os.replace(tmp, target)
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-        finally:
-            tmp.unlink(missing_ok=True)
         record.dirty = False
 
     def sweep(self) -> None:
         """Remove what dead builds left here: records' temporary files, and the one-file manifest of format 1."""
-        try:
-            with os.scandir(self.folder) as entries:
-                left = [entry.path for entry in entries
-                        if (owner := _PART.match(entry.name)) and not alive(int(owner[1]))]
-        except OSError:
-            left = []
+        sweep_parts(self.folder)  # their names say which process wrote them (earlier versions' names too)
         legacy = self.out_dir / LEGACY_NAME
         if legacy.is_file() and not legacy.is_symlink():
-            left.append(str(legacy))
-        for path in left:
             try:
-                os.unlink(path)
+                os.unlink(legacy)
             except OSError:
                 pass
 

@@ -10,14 +10,16 @@ or full disk, a file where a folder should be) becomes one
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from generator.errors import OutputError
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+from generator.render.processes import alive, guarded
 
 
 def output_path(out_dir: Path, *parts: str) -> Path:
@@ -80,36 +82,91 @@ def write_file(path: Path, data: bytes, target: Path | None = None) -> None:
 
 
 STALE_AFTER_S = 600
+# .<stem>.<pid>.<random>.part<suffix>: the process that writes it is in its name
+PART_NAME = re.compile(r"\.(?P<stem>.+)\.(?P<pid>\d+)\.[0-9a-z_]+\.part(\.[^.]+)?")
+
+
+def sweep_parts(folder: Path, stem: str | None = None) -> None:
+    """Remove the temporary files that builds killed outright (SIGKILL, a power cut) left in ``folder``.
+
+    One is left over when the process named in it no longer runs, or when it
+    is older than ten minutes (never a running build's, whatever machine
+    wrote it). With ``stem``, only the temporary files of that target are
+    looked at.
+    """
+    now = time.time()
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if entry.name.startswith(".") and ".part" in entry.name]
+    except OSError:
+        return
+    for name in names:
+        named = PART_NAME.fullmatch(name)
+        if stem is not None and not name.startswith(f".{stem}."):
+            continue
+        path = Path(folder) / name
+        try:
+            if (named and not alive(int(named["pid"]))) or now - path.lstat().st_mtime > STALE_AFTER_S:
+                path.unlink()
+        except (OSError, ValueError):
+            pass
 
 
 def temp_path_for(target: Path, suffix: str = "") -> Path:
-    """Return a fresh hidden temporary path in ``target``'s folder.
+    """Create and return a fresh hidden temporary file in ``target``'s folder; the caller removes it.
 
-    Temporary files of ``target`` left over by a killed build (older than ten
-    minutes, so never a running build's) are removed first.
+    Temporary files of ``target`` left over by a killed build are removed
+    first (:func:`sweep_parts`). Prefer :func:`temporary_file`, which also
+    has the guardian remove the file should policygen be killed while it exists.
 
     Raises:
         OutputError: the folder cannot be created, or written in.
     """
+    path = _fresh_part(target, suffix)
+    _create(path)
+    return path
+
+
+@contextmanager
+def temporary_file(target: Path, suffix: str = "", *, sweep: bool = True) -> Iterator[Path]:
+    """Yield a new, empty hidden temporary file beside ``target``; it is removed on the way out.
+
+    Its name is registered with this process's guardian (when one runs,
+    that is during a PDF build) before the file exists, so a SIGKILL at any
+    moment leaves nothing behind; without a guardian the next write in that
+    folder removes it (:func:`sweep_parts`), since its name says whose it is.
+    With ``sweep`` (the default) that sweep of ``target``'s old temporary
+    files happens here.
+
+    Raises:
+        OutputError: the folder cannot be created, or written in.
+    """
+    path = _fresh_part(target, suffix, sweep=sweep)
+    with guarded(path):
+        _create(path)
+        try:
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _fresh_part(target: Path, suffix: str, sweep: bool = True) -> Path:
+    """Return a new temporary file name in ``target``'s folder (created if need be), after a sweep of the old ones."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {target.parent}: {_reason(exc)}") from None
-    now = time.time()
-    for stale in target.parent.glob(f".{target.stem}.*.part*"):
-        try:
-            if now - stale.stat().st_mtime > STALE_AFTER_S:
-                stale.unlink()
-        except OSError:
-            pass
+    if sweep:
+        sweep_parts(target.parent, target.stem)
+    return target.parent / f".{target.stem}.{os.getpid()}.{secrets.token_hex(6)}.part{suffix or target.suffix}"
+
+
+def _create(path: Path) -> None:
+    """Create ``path`` as a new, empty file with ordinary permissions (0666 less the umask)."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{suffix or target.suffix}",
-                                    dir=target.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
     except OSError as exc:
-        raise OutputError(f"cannot write in {target.parent}: {_reason(exc)}") from None
-    os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
-    os.close(fd)
-    return Path(name)
+        raise OutputError(f"cannot write in {path.parent}: {_reason(exc)}") from None
 
 
 def prepare_target(target: Path) -> None:
@@ -146,12 +203,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     """
     target = Path(target)
     prepare_target(target)
-    tmp = temp_path_for(target)
-    try:
+    with temporary_file(target) as tmp:
         write_file(tmp, data, target)
         _replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def commit(pairs: list[tuple[Path, Path]]) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from generator.dates import add_months
+from generator.dates import add_months, format_date
 from generator.errors import InputError, Problem
 from generator.groups import merge_layers
 from generator.source import Source, load_source
@@ -115,7 +115,8 @@ class PolicyGovernance(Strict):
     def _in_order(cls, value: list[Approval]) -> list[Approval]:
         for earlier, later in zip(value, value[1:]):
             if later.date < earlier.date:
-                raise ValueError(f"approvals must be in date order: {later.date} comes after {earlier.date}")
+                raise ValueError(f"approvals must be in date order: {format_date(later.date)} comes after "
+                                 f"{format_date(earlier.date)}")
         return value
 
 

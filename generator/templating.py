@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SecurityError
 
+from generator.articles import mark, settle
 from generator.sandbox import BoundedSandbox, render_bounded
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -39,11 +40,20 @@ def escape_markdown(value: Any) -> str:
     return _PUNCT.sub(r"\\\1", text)
 
 
+def print_value(value: Any) -> str:
+    """Return a value printed into clause text: escaped, and a leading "The" marked (:mod:`generator.articles`).
+
+    A value meant for the start of a sentence (``Role.…``) keeps its capital.
+    """
+    text = escape_markdown(value)
+    return text if getattr(value, "starts_sentence", False) else mark(text)
+
+
 def make_environment() -> BoundedSandbox:
     """Return the sandboxed Jinja environment used for all clause text."""
     env = BoundedSandbox(
         undefined=StrictUndefined,
-        finalize=escape_markdown,
+        finalize=print_value,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -140,7 +150,7 @@ def render_text(text: str, context: dict[str, Any]) -> str:
         RenderFailure: an undefined name, a sandbox violation or a syntax error.
     """
     try:
-        return render_bounded(_compiled(text), context)
+        return settle(render_bounded(_compiled(text), context))  # "The Riverside Federation" inside a sentence: "the …"
     except TemplateSyntaxError as exc:
         raise RenderFailure(exc.lineno or 1, f"template syntax error: {_syntax_message(exc)}") from None
     except UndefinedError as exc:

@@ -87,7 +87,7 @@ SCHOOL_CASES = [
     ("approvals-out-of-order", [("        - {version: \"1\", date: 2025-09-01, by: Full Governing Body}",
                                  "        - {version: \"1\", date: 2025-09-01, by: Full Governing Body}\n"
                                  "        - {version: \"2\", date: 2024-09-01, by: Full Governing Body}")],
-     [f"{S}:21:7: policies.social-media.governance.approvals: approvals must be in date order: 2024-09-01 comes after 2025-09-01"]),
+     [f"{S}:21:7: policies.social-media.governance.approvals: approvals must be in date order: 1 September 2024 comes after 1 September 2025"]),
     ("approval-missing-version", [('{version: "1", date:', "{date:")],
      [f"{S}:22:11: missing required key 'version' in policies.social-media.governance.approvals[0]"]),
     ("unknown-policy", [("  social-media:", "  social-meda:")],

@@ -42,7 +42,10 @@ def make_schools(folder: Path, count: int) -> Path:
 class Build:
     """A ``policygen build --all`` running in the background, with its own temporary folder."""
 
-    def __init__(self, folder: Path, count: int, *extra: str, env: dict[str, str] | None = None):
+    def __init__(self, folder: Path, count: int, *extra: str, env: dict[str, str] | None = None,
+                 close_stdout_after: int | None = None, stderr_to_stdout: bool = False):
+        """``close_stdout_after`` lines, the reader of stdout goes away, as ``| head -N`` does."""
+        self.close_stdout_after = close_stdout_after
         self.tmp = folder / "tmp"
         self.tmp.mkdir(exist_ok=True)
         self.tmp = Path(os.path.realpath(self.tmp))
@@ -54,17 +57,21 @@ class Build:
             [sys.executable, "-m", "generator", "build", "--all", "--schools-dir", str(schools),
              "--library-dir", str(LIBRARY_DIR), "--out", str(self.out), "--format", "docx", "--format", "pdf",
              *extra],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "TMPDIR": str(self.tmp), **(env or {})})
-        self._readers = [threading.Thread(target=self._read, args=(s, lines), daemon=True)
-                         for s, lines in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr))]
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if stderr_to_stdout else subprocess.PIPE,
+            text=True, env={**os.environ, "TMPDIR": str(self.tmp), **(env or {})})
+        self.stdout_closed = threading.Event()
+        streams = ((self.proc.stdout, self.stdout),) + ((self.proc.stderr, self.stderr),) * (not stderr_to_stdout)
+        self._readers = [threading.Thread(target=self._read, args=(s, lines), daemon=True) for s, lines in streams]
         for reader in self._readers:
             reader.start()
 
-    @staticmethod
-    def _read(stream, lines: list[str]) -> None:
+    def _read(self, stream, lines: list[str]) -> None:
         for line in stream:
             lines.append(line.rstrip("\n"))
+            if stream is self.proc.stdout and len(lines) == self.close_stdout_after:
+                stream.close()  # the reader has gone: policygen's next write to it fails (EPIPE)
+                self.stdout_closed.set()
+                return
 
     def built(self) -> int:
         return sum(1 for line in self.stdout if line.startswith("ok "))
@@ -191,6 +198,34 @@ def test_a_second_ctrl_c_does_not_cut_the_clean_up_short(tmp_path: Path):
     assert build.finish() == 130
     assert len(build.stderr) == 1 and build.stderr[0].startswith("interrupted by SIGINT after")
     assert build.settle(limit=5) == {}
+
+
+def assert_stopped_cleanly(build: Build, codes: tuple[int, ...]) -> None:
+    """The build ended by itself (no hang) with one of ``codes``, said so in one line, and left nothing."""
+    code = build.finish(limit=300)  # a build that ignores its signal fails here, not the next test
+    assert code in codes, (code, build.stderr)
+    assert len(build.stderr) <= 1 and not any("Traceback" in line for line in build.stderr), build.stderr
+    if build.stderr:
+        assert re.fullmatch(r"interrupted by SIG(INT|PIPE \(the output was closed\)) after \d+ policies were built; "
+                            r"finished documents were kept, unfinished ones discarded", build.stderr[0])
+    assert build.settle(limit=5) == {}, "the build exited before it had cleaned up"
+
+
+def test_a_closed_output_stops_the_build_cleanly(tmp_path: Path):
+    """`policygen build --all | head -1`: once head has gone, the build stops as a signal stops it."""
+    build = Build(tmp_path, 30, "--jobs", "2", close_stdout_after=1)
+    assert_stopped_cleanly(build, (128 + signal.SIGPIPE,))
+    assert build.stderr and "SIGPIPE" in build.stderr[0]
+    name = build.stdout[0].split()[1].split("/")[0]  # what head printed is there, whole
+    assert (build.out / name / f"{name}-social-media.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_ctrl_c_after_the_output_was_closed_stops_the_build_cleanly(tmp_path: Path):
+    """Ctrl-C at a terminal running `policygen build --all | head -1` once head has printed its line."""
+    build = Build(tmp_path, 30, "--jobs", "2", close_stdout_after=1)
+    build.stdout_closed.wait(timeout=300)
+    build.proc.send_signal(signal.SIGINT)  # whichever policygen notices first, the closed pipe or the signal
+    assert_stopped_cleanly(build, (128 + signal.SIGINT, 128 + signal.SIGPIPE))
 
 
 def test_sigkill_of_policygen_leaves_nothing_behind(tmp_path: Path):

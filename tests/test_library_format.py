@@ -148,7 +148,11 @@ def test_a_school_without_the_policy_says_so():
 
 
 def test_approve_and_changes_act_on_every_policy_by_default(project: Path):
+    before = (project / SCHOOL).read_bytes()
     done = policygen(project, "approve", SCHOOL, "--date", "2026-11-01", "--by", "Governing body")
+    assert done.returncode == 1 and "add --yes to go ahead" in done.stderr  # every policy only when asked for
+    assert (project / SCHOOL).read_bytes() == before
+    done = policygen(project, "approve", SCHOOL, "--date", "2026-11-01", "--by", "Governing body", "--yes")
     assert done.returncode == 0, done.stderr
     assert [ln.split()[2] for ln in done.stdout.splitlines() if ln.startswith("approved")] == ["staff-code", "visitors"]
     done = policygen(project, "changes", SCHOOL)

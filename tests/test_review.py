@@ -76,7 +76,7 @@ def test_round_trip(workspace: Path):
     done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--policy", "social-media",
                      "--date", "2026-11-20", "--by", "FGB", "--summary", "Moved to the policygen clause library.")
     assert done.returncode == 0, done.stderr
-    assert "version 2 on 2026-11-20 by FGB; next review 2028-11-20" in done.stdout
+    assert "version 2 on 20 November 2026 by FGB; next review 20 November 2028" in done.stdout
     first = school.read_text()
     assert removed_lines(original, first) == []
     assert added_lines(original, first) == [
@@ -138,7 +138,7 @@ def test_round_trip(workspace: Path):
 
 
 def test_redline_opens_in_libreoffice_with_tracked_changes(workspace: Path, tmp_path: Path):
-    assert policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--date", "2026-11-20",
+    assert policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--policy", "social-media", "--date", "2026-11-20",
                      "--by", "Full Governing Body").returncode == 0
     reword_media_enquiries(workspace)
     redline = tmp_path / "redline.docx"
@@ -192,9 +192,10 @@ def test_approving_a_school_with_no_approvals_yet(workspace: Path):
 
 
 def test_approve_refuses_an_earlier_date(workspace: Path):
-    done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--date", "2010-01-01", "--by", "FGB")
+    done = policygen(workspace, "approve", "schools/roselands-stafford.yaml", "--date", "2010-01-01", "--by", "FGB",
+                     "--yes")
     assert done.returncode == 1
-    assert "is before the last approval (2017-04-01)" in done.stderr
+    assert "the approval date 1 January 2010 is before the last approval (1 April 2017)" in done.stderr
 
 
 def test_next_version():

@@ -63,7 +63,7 @@ def test_a_damaged_tree_is_refused_with_where(library, schools, broken, where):
 
 
 def test_approve_writes_format_2_with_what_was_frozen(workspace: Path, library):
-    done = policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--date", "2026-11-20",
+    done = policygen(workspace, "approve", "schools/holtsmere-end.yaml", "--policy", "social-media", "--date", "2026-11-20",
                      "--by", "Full Governing Body")
     assert done.returncode == 0, done.stderr
     path = workspace / "schools" / "holtsmere-end.approved" / "social-media-v3.json"

@@ -144,7 +144,7 @@ def test_approve_guards(workspace: Path):
     # --by defaults to the approving body; back-dating says which library it freezes
     done = policygen(workspace, "approve", SCHOOL, "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
-    assert "version 3 on 2026-11-02 by Full Governing Body" in done.stdout
+    assert "version 3 on 2 November 2026 by Full Governing Body" in done.stdout
     assert "note: back-dated to 2 November 2026: this freezes the wording as it prints today, from clause library" \
         in done.stdout
     # the same approval again needs --force
@@ -195,7 +195,7 @@ def test_approve_keeps_permissions_links_and_line_endings(workspace: Path):
     real = workspace / "schools" / "holtsmere-end.yaml"
     real.write_bytes(real.read_bytes().replace(b"\n", b"\r\n"))
     os.chmod(real, 0o640)
-    done = policygen(workspace, "approve", str(real), "--date", "2026-11-02")
+    done = policygen(workspace, "approve", str(real), "--policy", "social-media", "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
     data = real.read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n") and b'version: "3"' in data
@@ -232,17 +232,44 @@ def test_a_read_only_school_file_or_unwritable_snapshot_changes_nothing(workspac
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
 
 
-def test_build_approved_needs_a_snapshot_and_builds_a_never_approved_policy_as_its_draft(workspace: Path):
+def test_build_approved_needs_a_snapshot_and_leaves_out_a_never_approved_policy(workspace: Path):
     shutil.rmtree(workspace / "schools" / "holtsmere-end.approved")
     done = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "version 2 of the social-media policy (its last approval) has no snapshot" in done.stderr
+    # asked for one policy that was never approved: nothing to build, nothing written, exit 1
     done = policygen(workspace, "build", "schools/model-school.yaml", "--approved", "--policy", "social-media",
                      "--format", "docx", "--out", "out")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    first, second = done.stderr.splitlines()
+    assert first == ("not built model-school/social-media: the Social Media Policy has never been approved, so "
+                     "there is no approved wording to build; build it without --approved for a draft")
+    assert re.fullmatch(r"nothing built: none of the policies asked for has been approved; [0-9.]+s", second)
+    assert not (workspace / "out" / "model-school").exists()
+
+
+def test_build_approved_builds_the_approved_policies_and_no_draft_among_them(workspace: Path):
+    # holtsmere-end's social-media policy is approved (version 2); its acceptable-use policy never was
+    reword(workspace, "2026-11-03")  # today's social-media wording is a draft: --approved must not print it
+    done = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
     assert done.returncode == 0, done.stderr
-    assert "model-school/social-media: Draft" in done.stdout
-    doc = Document(workspace / "out" / "model-school" / "model-school-social-media.docx")
-    assert cover(doc)["Version"] == "Draft" and cover(doc)["Date approved"] == "Not yet approved"
+    assert done.stderr.splitlines() == [
+        "not built holtsmere-end/acceptable-use: the Staff Acceptable Use of ICT Policy has never been approved, "
+        "so there is no approved wording to build; build it without --approved for a draft"]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "ok      holtsmere-end/social-media (docx)" and lines[1].startswith("built 1 of 1 policies")
+    assert lines[2:] == ["1 policy(ies) not built because never approved (build them without --approved for drafts):",
+                         "  holtsmere-end/acceptable-use"]
+    folder = workspace / "out" / "holtsmere-end"
+    assert sorted(p.name for p in folder.iterdir()) == ["holtsmere-end-social-media.docx"]
+    doc = Document(folder / "holtsmere-end-social-media.docx")
+    text = docx_text(doc)
+    assert "Draft" not in text and OLD in text and NEW not in text
+    assert cover(doc)["Version"] == "2" and cover(doc)["Date approved"] == "19 June 2017"
+    # run again: the approved document is up to date, and the summary still says what was left out
+    again = policygen(workspace, "build", SCHOOL, "--approved", "--format", "docx", "--out", "out")
+    assert again.returncode == 0, again.stderr
+    assert "skipped 1 unchanged" in again.stdout and "holtsmere-end/acceptable-use" in again.stdout
 
 
 def test_a_first_approval_without_by_names_the_schools_approving_body(workspace: Path):
@@ -251,7 +278,7 @@ def test_a_first_approval_without_by_names_the_schools_approving_body(workspace:
     done = policygen(workspace, "approve", "schools/model-school.yaml", "--policy", "social-media",
                      "--date", "2026-11-02")
     assert done.returncode == 0, done.stderr
-    assert "version 1 on 2026-11-02 by Governing Body;" in done.stdout  # a community school: its governing body
+    assert "version 1 on 2 November 2026 by Governing Body;" in done.stdout  # a community school: its governing body
     assert "          by: Governing Body\n" in school.read_text()
     assert policygen(workspace, "check", "schools/model-school.yaml").returncode == 0
 

@@ -62,7 +62,14 @@ def main() -> None:
         name = signal.Signals(stop.signum).name
         done = (f" after {stop.summary}; finished documents were kept, unfinished ones discarded"
                 if stop.summary else "")
-        click.echo(f"interrupted by {name}{done}", err=True)
+        if stop.signum == signal.SIGPIPE:
+            name += " (the output was closed)"
+        try:
+            click.echo(f"interrupted by {name}{done}", err=True)
+        except BrokenPipeError:  # stderr's reader is gone too (`2>&1 | head -1`)
+            from generator.pipes import silence
+
+            silence(sys.stderr)
         sys.exit(128 + stop.signum)
     except SystemExit:
         raise

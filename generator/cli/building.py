@@ -20,18 +20,27 @@ from generator.cli.common import DEFAULT_OUT, cli, library_option, policy_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir: Path, schools_dir: Path,
           template: Path | None, strict: bool) -> None:
-    """Validate school files against the library, and the library and house template themselves."""
+    """Validate school files against the library, and the library and house template themselves.
+
+    A library clause worded differently from what a school approved, with no
+    changelog line since, is a warning (--library reads the approvals in
+    --schools-dir for it).
+    """
     from generator.check import check_paths
     from generator.errors import Findings
     from generator.library import load_library
     from generator.render.docx import DEFAULT_TEMPLATE
     from generator.review.as_built import resolve_as_built
+    from generator.review.unexplained import schools_with_snapshots, unexplained_rewording
     from generator.trial import try_template
 
     library = load_library(library_dir)
     try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
     paths = [] if library_only else school_paths(schools, all_ or not schools, schools_dir)
-    _, findings = check_paths(library, paths, resolve_as_built)
+    good, findings = check_paths(library, paths, resolve_as_built)
+    approved = ((c.school_file, c.policies) for c in good) if not library_only else \
+        schools_with_snapshots(library, sorted(schools_dir.glob("*.yaml")))
+    findings = Findings(unexplained_rewording(library, approved)) + findings
     if all_:  # group files no school uses yet are checked too
         from generator.groups import check_groups
 

@@ -8,6 +8,8 @@ import click
 
 from generator.cli.common import (approved_only, cli, library_option, load_every_school, parse_date, policy_ids,
                                   print_report, schools_option)
+from generator.articles import running
+from generator.dates import format_date
 
 
 @cli.command()
@@ -21,10 +23,16 @@ from generator.cli.common import (approved_only, cli, library_option, load_every
 @click.option("--baseline", is_flag=True,
               help="Record today's wording as the snapshot of the latest existing approval (no new version).")
 @click.option("--undo", is_flag=True, help="Remove the last approval and its snapshot, if nothing changed since.")
+@click.option("--yes", "-y", is_flag=True,
+              help="Without --policy, act on every policy listed without asking (for scripts).")
 @library_option
 def approve(school: Path, policy_id: str | None, when: str | None, by: str | None, summary: str, force: bool,
-            baseline: bool, undo: bool, library_dir: Path) -> None:
-    """Record an approval in the school file and freeze what was approved."""
+            baseline: bool, undo: bool, yes: bool, library_dir: Path) -> None:
+    """Record an approval in the school file and freeze what was approved.
+
+    Without --policy, on a school with more than one policy, it lists what it
+    would do and asks first (--yes in scripts; elsewhere it refuses).
+    """
     from generator.library import load_library
     from generator.review.approve import approve as record, record_baseline, undo_approval
     from generator.school import load_school
@@ -36,27 +44,80 @@ def approve(school: Path, policy_id: str | None, when: str | None, by: str | Non
     library = load_library(library_dir)
     school_file = load_school(school)
     pids = policy_ids(library, school_file, policy_id)
+    chosen_for_them = policy_id is None and len(school_file.school.policies) > 1  # policygen picks: say what first
     if undo:
-        if len(pids) > 1:
-            raise click.UsageError(f"the school has {len(pids)} policies ({', '.join(pids)}): name one with --policy")
-        result = undo_approval(library, school, pids[0])
+        pid = _undo_target(library, school_file, pids, policy_id, yes, chosen_for_them)
+        result = undo_approval(library, school, pid)
         click.echo(f"removed {result.school_id} {result.policy_id} version {result.version} "
-                   f"(approved {result.date} by {result.by}) and its snapshot {result.snapshot}")
+                   f"(approved {format_date(result.date)} by {result.by}) and its snapshot {result.snapshot}")
         return
     if baseline:
-        for pid in approved_only(school_file, pids, policy_id, "to take a baseline of"):
+        pids = approved_only(school_file, pids, policy_id, "to take a baseline of")
+        if chosen_for_them and len(pids) > 1:
+            _confirm(school_file, pids, [library.policies[pid].spec.title for pid in pids], "take a baseline of",
+                     "take today's wording to be what each last approval approved", yes)
+        for pid in pids:
             result = record_baseline(library, school, pid, force=force)
             click.echo(f"baseline: {result.school_id} {result.policy_id} version {result.version} (approved "
-                       f"{result.date} by {result.by}) is taken to be today's wording, clause library "
+                       f"{format_date(result.date)} by {result.by}) is taken to be today's wording, clause library "
                        f"{result.library_version}; snapshot {result.snapshot}")
         return
-    for pid in pids:  # every policy the school has, unless --policy names one
-        result = record(library, school, pid, parse_date(when, "--date"), by, summary, force=force)
-        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on {result.date} "
-                   f"by {result.by}; next review {result.next_review}")
+    day = parse_date(when, "--date")
+    if chosen_for_them:
+        from generator.review.preview import pending_approvals
+
+        pending = pending_approvals(library, school, pids, day, by, force=force)  # refuses before any is written
+        _confirm(school_file, pids, [p.describe() for p in pending], "approve", "record these approvals", yes)
+    for pid in pids:  # every policy the school has (confirmed above), unless --policy names one
+        result = record(library, school, pid, day, by, summary, force=force)
+        click.echo(f"approved {result.school_id} {result.policy_id} version {result.version} on "
+                   f"{format_date(result.date)} by {result.by}; next review {format_date(result.next_review)}")
         for note in result.notes:
             click.echo(f"note: {note}")
         click.echo(f"recorded in {school}; snapshot {result.snapshot}")
+
+
+def _undo_target(library, school_file, pids: list[str], policy_id: str | None, yes: bool,  # noqa: ANN001
+                 chosen_for_them: bool) -> str:
+    """Return the policy whose last approval ``--undo`` takes back: the one named, or the one approved last."""
+    if not chosen_for_them:
+        return pids[0]
+    from generator.review.preview import last_approvals
+
+    lasts = last_approvals(library, school_file, pids)
+    if len(lasts) > 1:
+        choices = "; ".join(f"{last.describe()} (--policy {last.policy_id})" for last in lasts)
+        raise click.UsageError(f"the last approvals of {running(school_file.school.name)} were on the same day: {choices}. "
+                               "Name the one to undo with --policy")
+    _confirm(school_file, [lasts[0].policy_id], [lasts[0].describe()], "undo the last approval of",
+             "remove this approval and its snapshot", yes)
+    return lasts[0].policy_id
+
+
+def _confirm(school_file, ids: list[str], lines: list[str], doing: str, action: str,  # noqa: ANN001
+             yes: bool) -> None:
+    """List what approve is about to do to the policies it chose, and go on only when the clerk agrees.
+
+    ``--yes`` agrees in advance. Off a terminal (a script, a pipe) without it,
+    nothing is written: one error naming the policies and the two ways on.
+    """
+    import sys
+
+    from generator.errors import PolicygenError
+
+    name = running(school_file.school.name)  # "the Riverside Federation": it is inside the sentence
+    what = name if len(lines) == 1 else f"{len(lines)} policies of {name}"
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise PolicygenError(f"{school_file.path}: no --policy given, so this would {doing} {what}: "
+                             f"{'; '.join(lines)}. Name one with --policy ({', '.join(ids)}), or add --yes to go "
+                             "ahead; nothing was written")
+    click.echo(f"No --policy given: this would {doing} {what}:")
+    for line in lines:
+        click.echo(f"  {line}")
+    if not click.confirm(f"{action[0].upper()}{action[1:]}?", default=False):
+        raise PolicygenError("nothing was written; name one policy with --policy to act on it alone")
 
 
 @cli.command()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -28,7 +29,7 @@ from generator.review.record import (
     approval_lock, commit_approval, commit_removal, encode_like, real_path, writable_school_file,
 )
 from generator.review.snapshot import school_choices, snapshot_bytes, snapshot_files, snapshot_path, take_snapshot
-from generator.school import SchoolFile, load_school
+from generator.school import Approval, SchoolFile, load_school
 from generator.source import make_yaml
 from generator.validate import suggest
 
@@ -85,22 +86,13 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str | 
             ``force``; a file cannot be written.
     """
     today = today or date.today()
-    if when > today:
-        raise PolicygenError(f"{path}: the approval date {when} is in the future (today is {today}); "
-                             "record an approval once it has happened")
-    if by is not None and not by.strip():
-        raise PolicygenError(f"{path}: --by is empty; name the approving body, or leave --by out to use the "
-                             "school's own")
+    refuse_approval_options(path, when, by, today)
     with approval_lock(path):
-        school_file, policy = _checked(library, path, policy_id)
+        school_file, policy = checked_school(library, path, policy_id)
         by = by.strip() if by else approving_body(school_file, policy_id)
         governance = school_file.school.policies[policy_id].governance
         history = governance.approvals
-        if history and when < history[-1].date:
-            raise PolicygenError(f"{path}: the approval date {when} is before the last approval ({history[-1].date})")
-        if history and not policy.status.draft and when == history[-1].date and not force:
-            raise PolicygenError(f"{path}: version {history[-1].version} was approved on {when} with this same "
-                                 "wording; approving it again would repeat it (use --force to record it anyway)")
+        refuse_repeat(path, history, policy, when, force)
         writable_school_file(path)
         version = next_version([a.version for a in history])
         next_review = add_months(when, governance.cycle(library.policies[policy_id].spec.review_cycle_months))
@@ -121,6 +113,26 @@ def approve(library: Library, path: Path, policy_id: str, when: date, by: str | 
     return ApprovalResult(school_file.id, policy_id, version, when, by, next_review, snap_path, library.version, notes)
 
 
+def refuse_approval_options(path: Path, when: date, by: str | None, today: date) -> None:
+    """Raise PolicygenError for an approval dated in the future or given an empty ``by``."""
+    if when > today:
+        raise PolicygenError(f"{path}: the approval date {format_date(when)} is in the future (today is "
+                             f"{format_date(today)}); record an approval once it has happened")
+    if by is not None and not by.strip():
+        raise PolicygenError(f"{path}: --by is empty; name the approving body, or leave --by out to use the "
+                             "school's own")
+
+
+def refuse_repeat(path: Path, history: Sequence[Approval], policy: Policy, when: date, force: bool) -> None:
+    """Raise PolicygenError for an approval dated before the last one, or repeating it without ``force``."""
+    if history and when < history[-1].date:
+        raise PolicygenError(f"{path}: the approval date {format_date(when)} is before the last approval "
+                             f"({format_date(history[-1].date)})")
+    if history and not policy.status.draft and when == history[-1].date and not force:
+        raise PolicygenError(f"{path}: version {history[-1].version} was approved on {format_date(when)} with this "
+                             "same wording; approving it again would repeat it (use --force to record it anyway)")
+
+
 def record_baseline(library: Library, path: Path, policy_id: str, *, force: bool = False) -> ApprovalResult:
     """Record today's wording as the snapshot of the latest existing approval, with no new version.
 
@@ -132,7 +144,7 @@ def record_baseline(library: Library, path: Path, policy_id: str, *, force: bool
             already has a different snapshot (``force`` replaces it).
     """
     with approval_lock(path):
-        school_file, policy = _checked(library, path, policy_id)
+        school_file, policy = checked_school(library, path, policy_id)
         history = school_file.school.policies[policy_id].governance.approvals
         if not history:
             raise PolicygenError(f"{path}: the {policy_id} policy has no approval to baseline; record one with "
@@ -168,7 +180,7 @@ def undo_approval(library: Library, path: Path, policy_id: str) -> ApprovalResul
             has changed since (undoing would lose what was approved).
     """
     with approval_lock(path):
-        school_file, policy = _checked(library, path, policy_id)
+        school_file, policy = checked_school(library, path, policy_id)
         history = school_file.school.policies[policy_id].governance.approvals
         if not history:
             raise PolicygenError(f"{path}: the {policy_id} policy has no approval to undo")
@@ -186,10 +198,21 @@ def undo_approval(library: Library, path: Path, policy_id: str) -> ApprovalResul
     return ApprovalResult(school_file.id, policy_id, last.version, last.date, last.by, last.next_review, snap)
 
 
-def _checked(library: Library, path: Path, policy_id: str) -> tuple[SchoolFile, Policy]:
+def checked_policies(library: Library, path: Path) -> tuple[SchoolFile, dict[str, Policy]]:
+    """Return the school file and its policies as they print now (each with its draft or approved status).
+
+    Raises:
+        InputError: the school file has errors.
+    """
     school_file = load_school(path)
     resolved: dict[str, Policy] = {}
     check_school(library, school_file, resolved, resolve_as_built).raise_if_errors()
+    return school_file, resolved
+
+
+def checked_school(library: Library, path: Path, policy_id: str) -> tuple[SchoolFile, Policy]:
+    """Return the school file and its ``policy_id`` as it prints now; a school without it is an InputError."""
+    school_file, resolved = checked_policies(library, path)
     if policy_id not in school_file.school.policies:
         raise InputError(school_file.source.problem(
             ("policies",), f"this school has no {policy_id!r} policy"

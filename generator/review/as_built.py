@@ -69,8 +69,8 @@ def approved_policy(library: Library, school_file: SchoolFile, policy_id: str) -
     and table of changes are today's record up to that approval; the branding
     is the school's current one.
 
-    A policy never approved has no approved wording: it is built as today's
-    draft, marked as one.
+    A policy never approved has no approved wording: it is returned as
+    today's draft, marked as one (``build --approved`` leaves it out, saying so).
 
     Raises:
         InputError: the latest approval's snapshot is missing, or was written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.articles import running
 from generator.dates import format_date
 from generator.errors import InputError
 from generator.library import Library
@@ -33,7 +34,7 @@ def describe_changes(library: Library, path: Path, policy_id: str) -> str:
                    f"`policygen approve {path} --policy {policy_id} --by ...` first", key=True))
     current = take_snapshot(policy, library, "current", None, "")
     found = compare(last, current, library)
-    lines = [f"{policy.title} of {policy.school_name}: changes since version {last.version}, "
+    lines = [f"{policy.title} of {running(policy.school_name)}: changes since version {last.version}, "
              f"approved {format_date(last.approved)} by {last.by} (clause library {last.library_version}; now "
              f"{library.version})"]
     latest = approvals[-1]

@@ -20,6 +20,7 @@ through :mod:`generator.review.snapshot_v1`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -30,7 +31,7 @@ from typing import Any
 
 from generator.errors import InputError, Problem
 from generator.files import FileProblem, read_regular_file
-from generator.library import Library, kind_named
+from generator.library import ClauseBase, Library, kind_named
 from generator.model import Block, ListBlock, Paragraph, Policy
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.school import SchoolFile
@@ -54,6 +55,8 @@ class SnapshotMeta:
     changelog: dict[str, tuple[tuple[str, str], ...]] | None = None
     # format 1 only: clause id -> date of its last library change
     changed: dict[str, date | None] = field(default_factory=dict)
+    # clause id -> digest of the library's title and wording it printed (wording_digest); {} before it was kept
+    wording: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,13 +137,25 @@ def take_snapshot(policy: Policy, library: Library, version: str, approved: date
                   choices: dict[str, Any] | None = None) -> Snapshot:
     """Return the snapshot of ``policy`` (pure)."""
     lib = library.policies.get(policy.policy_id)
-    changelog = {}
+    changelog, wording = {}, {}
     for _, clause in policy.clauses():
         spec = lib.clauses.get(clause.id) if lib else None
         changelog[clause.id] = tuple((e.date.isoformat(), e.summary) for e in spec.changelog) if spec else ()
+        if spec is not None and clause.origin == "library":
+            wording[clause.id] = wording_digest(spec, clause.variant)
     meta = SnapshotMeta(FORMAT, policy.policy_id, policy.school_id, version, approved, by, library.version,
-                        dict(choices or {}), changelog)
+                        dict(choices or {}), changelog, wording=wording)
     return Snapshot(meta, policy)
+
+
+def wording_digest(spec: ClauseBase, variant: str | None) -> str:
+    """Return a digest of the library's title and wording of ``variant`` (the school's data not filled in).
+
+    A snapshot keeps it for each printed clause, so a later change of wording
+    is known to be the library's, not a change in the school's data.
+    """
+    text = spec.wordings().get(variant, "")
+    return hashlib.sha256(f"{spec.title}\0{text}".encode("utf-8")).hexdigest()[:16]
 
 
 def snapshot_dir(school_file: SchoolFile) -> Path:
@@ -169,6 +184,7 @@ def snapshot_bytes(snapshot: Snapshot, school_dir: Path) -> bytes:
         "library_version": meta.library_version,
         "choices": meta.choices,
         "changelog": {k: [list(e) for e in v] for k, v in (meta.changelog or {}).items()},
+        **({"wording": meta.wording} if meta.wording else {}),
         "policy": policy_to_data(policy),
     }
     return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
@@ -218,7 +234,8 @@ def _load_v2(path: Path, text: str, school_dir: Path) -> tuple[SnapshotMeta, Pol
             read_date(data.get("approved"), "approved"), _text(data, "by"), _text(data, "library_version"),
             _mapping(data.get("choices", {}), "choices"),
             {str(k): tuple((str(d), str(s)) for d, s in v)
-             for k, v in _mapping(data.get("changelog", {}), "changelog").items()})
+             for k, v in _mapping(data.get("changelog", {}), "changelog").items()},
+            wording={str(k): str(v) for k, v in _mapping(data.get("wording", {}), "wording").items()})
         policy = policy_from_data(data.get("policy"))
     except (TreeError, TypeError, ValueError) as exc:
         raise bad_snapshot(path, str(exc)) from None

@@ -112,9 +112,13 @@ def browser_factory(tmp_path_factory):
         downloads.mkdir()
         options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                                   "download.prompt_for_download": False})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, read by console_errors
         service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
         driver = webdriver.Chrome(options=options, service=service)
         driver.downloads = downloads
+        driver.visited = set()  # pages the test opened itself: their own 4xx answers are what it asked for
+        opened = driver.get
+        driver.get = lambda url: (driver.visited.add(url.split("#")[0]), opened(url))[1]
         started.append(driver)
         return driver
 
@@ -126,16 +130,33 @@ def browser_factory(tmp_path_factory):
 
 @pytest.fixture
 def browser(browser_factory):
+    """A fresh Chromium; the test fails if a page logged an error to the console (see :func:`console_errors`)."""
     driver = browser_factory()
     yield driver
+    errors = console_errors(driver)
     driver.quit()
     driver.session_id = None
+    assert not errors, f"the pages logged errors to the browser console: {errors}"
+
+
+def console_errors(driver) -> list[str]:
+    """Return the errors Chromium's console logged since the last call (a script error, a refused style, a
+    missing stylesheet, image or icon), leaving out the 4xx answer of a page the test opened or submitted
+    on purpose (a refused page, a form sent back with its errors)."""
+    found = []
+    for entry in driver.get_log("browser"):
+        if entry["level"] != "SEVERE":
+            continue
+        url = entry["message"].split(" ", 1)[0].split("#")[0]
+        if entry["source"] == "network" and url in driver.visited and " status of 4" in entry["message"]:
+            continue
+        found.append(entry["message"])
+    return found
 
 
 def submit(driver, element) -> None:
     """Click ``element`` (or submit its form) and wait until the next page has loaded."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
@@ -143,7 +164,31 @@ def submit(driver, element) -> None:
         element.click()
     else:
         element.submit()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 120).until(lambda _: replaced(page))
+    if hasattr(driver, "visited"):
+        driver.visited.add(driver.current_url.split("#")[0])  # the page the form or link led to
+
+
+def replaced(page) -> bool:
+    """Return True once ``page`` (the old page's <html>) is no longer the document shown.
+
+    Selenium's ``staleness_of`` waits for StaleElementReferenceException only.
+    While the new page replaces the old one chromedriver may answer instead
+    "unhandled inspector error: Node with given id does not belong to the
+    document" (or "No node with given id found"): the node is gone, which is
+    what is waited for, not an error of the page.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        page.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc) or "No node with given id" in str(exc):
+            return True
+        raise
 
 
 def sign_in(driver, site, name: str) -> None:
