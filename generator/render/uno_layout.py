@@ -9,11 +9,10 @@ policygen, and only the standard library besides ``uno``.
 
 Why the steps are these is in docs/architecture.md ("How LibreOffice lays a
 document out"): Writer lays a document out the same way every time only
-when it lays it out afresh from a file, and it does not always keep a
-heading with the next paragraph.
+when it lays it out afresh (from a file, or after a switch of view), and it
+does not always keep a heading with the next paragraph.
 """
 
-import os
 import re
 
 NUMBERED = re.compile(r"\t\d+$")  # a contents entry's page number, after its tab
@@ -62,22 +61,28 @@ def convert(desktop, docx, pdf):
             if paragraph is None:
                 break
             moved.append(paragraph)
-            # lay the document out afresh from a file (see keep_with_next), in the attempt's folder; flat
-            # ODF, which LibreOffice writes and reads back faster than a zipped one or a DOCX
-            saved = os.path.join(os.path.dirname(pdf), "kept-%d.fodt" % len(moved))
-            doc.storeToURL(uno.systemPathToFileUrl(saved),
-                           (prop("FilterName", "OpenDocument Text Flat XML"), prop("Overwrite", True)))
-            doc.close(True)
-            doc = None
-            doc = _load(desktop, saved)
+            lay_out_afresh(doc)
         toc = number_contents(doc)
         doc.storeToURL(uno.systemPathToFileUrl(pdf),
                        (prop("FilterName", "writer_pdf_Export"), prop("Overwrite", True),
                         prop("FilterData", pdf_filter_data())))
         return toc, moved
     finally:
-        if doc is not None:
-            doc.close(True)
+        doc.close(True)
+
+
+def lay_out_afresh(doc):
+    """Throw Writer's layout of ``doc`` away and lay the whole document out again from its first page.
+
+    Switching the view to web layout and back makes Writer build its page
+    layout anew, as it does when it loads a file: the pages come out as a
+    saved and reopened copy of the document would give them (the same page
+    images for every example that needs a move), at a fraction of the cost
+    of saving and reloading it (docs/performance.md).
+    """
+    settings = doc.getCurrentController().getViewSettings()
+    settings.setPropertyValue("ShowOnlineLayout", True)
+    settings.setPropertyValue("ShowOnlineLayout", False)
 
 
 def _load(desktop, path):
@@ -110,9 +115,10 @@ def keep_with_next(doc):
 
     Only one chain moves per layout: Writer then lays the rest out again
     from where it stood, and where it puts later page breaks depends on the
-    order that layout ran in, which varies from run to run; a document laid
-    out afresh from its file always comes out the same. So :func:`convert`
-    saves and reopens the document after each move.
+    order that layout ran in, which varies from run to run (and can leave a
+    page short); a document laid out afresh always comes out the same. So
+    :func:`convert` lays the document out afresh after each move
+    (:func:`lay_out_afresh`).
     """
     paragraph = find_split_keep(doc)
     if paragraph is None:
@@ -132,15 +138,25 @@ def find_split_keep(doc):
     page (the chain is longer than a page: Writer's and Word's rule).
     """
     blocks = list(_elements(doc.getText()))
+    keeps = [_keeps_with_next(block) for block in blocks]
     page = _page_finder(doc)
+    ends = {}  # block index: the page its end is laid out on, asked once, in order
+
+    def end(i):
+        if i not in ends:
+            ends[i] = page(blocks[i].getEnd())
+        return ends[i]
+
     for i in range(len(blocks) - 1):
-        if not _keeps_with_next(blocks[i]):
+        if not keeps[i]:
             continue
-        foot = page(blocks[i].getEnd())
+        foot = end(i)
+        if keeps[i + 1] and end(i + 1) == foot:  # the next block ends, so starts, on the same page
+            continue
         if page(_start_of(blocks[i + 1])) <= foot:
             continue
         first = i
-        while first > 0 and _keeps_with_next(blocks[first - 1]) and page(blocks[first - 1].getStart()) == foot:
+        while first > 0 and keeps[first - 1] and page(blocks[first - 1].getStart()) == foot:
             first -= 1
         if first > 0 and page(_end_of(blocks[first - 1])) == foot:
             return blocks[first]
@@ -170,20 +186,29 @@ def number_contents(doc):
     entries = [(paragraph, bookmarks.getByName(target)) for paragraph in _elements(index.getAnchor())
                if (target := _link_target(paragraph)) is not None and bookmarks.hasByName(target)]
     toc = []
+    undo = doc.getUndoManager()
     for _ in range(3):
+        # every page first, then every number, with the view and undo held back while they are
+        # written: nothing is laid out again, or recorded, until all are in (a third less time)
+        numbers = ["%d" % page(bookmark.getAnchor()) for _, bookmark in entries]
         toc, changed = [], False
-        for paragraph, bookmark in entries:
-            number = "%d" % page(bookmark.getAnchor())
-            title = paragraph.getString()
-            numbered = NUMBERED.search(title)
-            if numbered:  # numbered before: by the pass before this one, or in policygen's own output
-                title = title[:numbered.start()]
-            if numbered is None or numbered.group(0) != "\t" + number:
-                cursor = text.createTextCursorByRange(paragraph.getEnd())
-                cursor.goLeft(len(numbered.group(0)) if numbered else 0, True)
-                cursor.setString("\t" + number)
-                changed = True
-            toc.append([title, number])
+        doc.lockControllers()
+        undo.lock()
+        try:
+            for (paragraph, _), number in zip(entries, numbers):
+                title = paragraph.getString()
+                numbered = NUMBERED.search(title)
+                if numbered:  # numbered before: by the pass before this one, or in policygen's own output
+                    title = title[:numbered.start()]
+                if numbered is None or numbered.group(0) != "\t" + number:
+                    cursor = text.createTextCursorByRange(paragraph.getEnd())
+                    cursor.goLeft(len(numbered.group(0)) if numbered else 0, True)
+                    cursor.setString("\t" + number)
+                    changed = True
+                toc.append([title, number])
+        finally:
+            undo.unlock()
+            doc.unlockControllers()
         if not changed:
             break
     return toc
