@@ -16,6 +16,7 @@ import threading
 from typing import Callable
 
 from generator.errors import Interrupted
+from generator.stopping import held
 
 Echo = Callable[..., None]
 
@@ -47,7 +48,7 @@ class Output:
 
     def close(self, err: bool) -> None:
         """The reader of stdout (or, with ``err``, stderr) is gone: silence that stream and stop the build."""
-        with self._lock:
+        with held(), self._lock:  # a signal must not leave the lock taken (generator/stopping.py)
             silence(sys.stderr if err else sys.stdout)
             first, self.closed = not self.closed, True
         if first and self.on_close is not None:

@@ -39,9 +39,9 @@ def held() -> Iterator[None]:
         yield
     finally:
         _depth -= 1
-    if _depth == 0 and _pending is not None:
-        signum, _pending = _pending, None
-        raise Interrupted(signum)
+        if _depth == 0 and _pending is not None:  # also when the block raised (queue.Full): the signal wins
+            signum, _pending = _pending, None
+            raise Interrupted(signum)
 
 
 def hold_back(signum: int) -> bool:
