@@ -13,7 +13,9 @@ written, each school's manifest record once its documents are
 not stop the others; the summary lists every failure with its reason. A
 signal (:class:`Interrupted`) kills the workers at once, keeps the documents
 already finished, and leaves the count in the exception for the CLI's
-one-line message.
+one-line message. The signal is raised in this thread only between
+documents (:mod:`generator.stopping`), never while it holds a lock the
+workers' threads need.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from generator.batch_report import BuildReport, Echo, Output, report_problems, s
 from generator.build import Job, jobs_for
 from generator.check import Resolver, split_repeated_ids
 from generator.review.as_built import approved_policy, resolve_as_built
+from generator import stopping
 from generator.errors import Interrupted
 from generator.incremental import Incremental
 from generator.library import Library, load_library
@@ -54,6 +57,12 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
     Raises:
         Interrupted: a signal stopped the build; its ``summary`` says how far it got.
     """
+    with stopping.checkpoints() as stops:  # a stop signal aborts the workers, and is raised between documents
+        return _run_build(paths, plan, echo, pool, stops)
+
+
+def _run_build(paths: Sequence[Path], plan: BuildPlan, echo: Echo, pool: WorkerPool | None,
+               stops: stopping.Checkpoints) -> bool:
     begun = time.monotonic()
     client = None
     if plan.cluster:
@@ -62,6 +71,8 @@ def run_build(paths: Sequence[Path], plan: BuildPlan, *, echo: Echo, pool: Worke
         client = connect(plan.cluster)
     elif pool is None:
         pool = start_workers(plan, len(paths))
+    if pool:
+        stops.on_stop(pool.abort)  # conversions in progress end at once: no wait in this thread blocks for long
     out_dir, policy_id = plan.out_dir, plan.policy_id
     resolver: Resolver = approved_policy if plan.approved else resolve_as_built
     report = BuildReport()

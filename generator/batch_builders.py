@@ -24,7 +24,7 @@ from generator.batch_report import BuildReport, Output, Progress, failed
 from generator.build import Job, Outcome, build_job, render_job, write_job
 from generator.library import Library
 from generator.render.pool import WorkerPool
-from generator.stopping import held
+from generator import stopping
 
 
 def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, echo: Output,
@@ -47,6 +47,7 @@ def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, templat
         def record(outcome: Outcome) -> None:
             report.note(outcome)
             progress.done(outcome)
+            stopping.check()  # between documents: a stop signal ends the build here (generator/stopping.py)
 
         send(client, todo, out_dir, template, pdf, record)
 
@@ -57,7 +58,7 @@ def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templat
     lock = threading.Lock()
 
     def record(outcome: Outcome) -> None:
-        with held(), lock:  # a signal must not leave the lock taken (generator/stopping.py)
+        with lock:
             report.note(outcome)
             progress.done(outcome)
 
@@ -85,7 +86,7 @@ def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templat
                 except Exception as exc:  # one school's failure never stops the batch
                     record(failed(job, exc))
                     continue
-                if not _put(rendered, (job, data), threads):
+                if not _put(rendered, (job, data), threads, checked=True):
                     record(Outcome(job, error="no LibreOffice worker was left to convert it"))
             interrupted = False
         finally:
@@ -98,12 +99,16 @@ def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, templat
                 thread.join(timeout=120)
 
 
-def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread]) -> bool:
-    """Queue ``item`` for the workers, waiting while the queue is full; False when no worker is left."""
+def _put(rendered: queue.Queue, item: object, threads: list[threading.Thread], checked: bool = False) -> bool:
+    """Queue ``item`` for the workers, waiting while the queue is full; False when no worker is left.
+
+    ``checked``: a stop signal received meanwhile is raised here (generator/stopping.py).
+    """
     while True:
+        if checked:
+            stopping.check()
         try:
-            with held():  # a signal must not leave the queue's lock taken (generator/stopping.py)
-                rendered.put(item, timeout=0.5)
+            rendered.put(item, timeout=0.5)
             return True
         except queue.Full:
             if not any(t.is_alive() for t in threads):

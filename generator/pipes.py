@@ -16,7 +16,7 @@ import threading
 from typing import Callable
 
 from generator.errors import Interrupted
-from generator.stopping import held
+from generator import stopping
 
 Echo = Callable[..., None]
 
@@ -48,14 +48,15 @@ class Output:
 
     def close(self, err: bool) -> None:
         """The reader of stdout (or, with ``err``, stderr) is gone: silence that stream and stop the build."""
-        with held(), self._lock:  # a signal must not leave the lock taken (generator/stopping.py)
+        with self._lock:
             silence(sys.stderr if err else sys.stdout)
             first, self.closed = not self.closed, True
         if first and self.on_close is not None:
             self.on_close()
 
     def check(self) -> None:
-        """Raise Interrupted(SIGPIPE) once the output was closed (call between documents)."""
+        """Raise Interrupted for a stop signal received, or (SIGPIPE) once the output was closed (call between documents)."""
+        stopping.check()
         if self.closed:
             raise Interrupted(signal.SIGPIPE)
 

@@ -189,6 +189,31 @@ def test_a_signal_stops_the_build_cleanly(tmp_path: Path, sig: signal.Signals):
     assert build.settle(limit=5) == {}, "the build exited before it had cleaned up"
 
 
+@pytest.mark.parametrize("count", [3, 12], ids=["waiting-for-the-last-conversions", "waiting-for-room-in-the-queue"])
+def test_ctrl_c_stops_a_build_waiting_on_a_hung_conversion(tmp_path: Path, count: int):
+    """The signal is raised only between documents, but what the build waits on is aborted: it stops at once.
+
+    LibreOffice hangs (SIGSTOP) with a hang timeout of an hour: with 3
+    schools the build has rendered every DOCX and waits for the conversions
+    to end; with 12 it waits for room in the full queue of rendered ones.
+    A build that waited for the hang timeout fails here (``finish``'s limit).
+    """
+    build = Build(tmp_path, count, "--jobs", "1", env={"POLICYGEN_LO_TIMEOUT": "3600"})
+    build.wait_until(lambda: build.built() >= 1, "the first document")
+    os.kill(sorted(soffice_bin_pids(build.tmp))[0], signal.SIGSTOP)
+    time.sleep(2.0)  # the build renders what it can, then waits on LibreOffice
+    build.proc.send_signal(signal.SIGINT)
+    assert build.finish(limit=300) == 130, build.stderr
+    assert len(build.stderr) == 1, build.stderr
+    match = re.fullmatch(r"interrupted by SIGINT after (\d+) policies were built; "
+                         r"finished documents were kept, unfinished ones discarded", build.stderr[0])
+    assert match and int(match[1]) == build.built() < count, build.stderr
+    for line in build.stdout:  # what was reported built is there, whole
+        name = line.split()[1].split("/")[0]
+        assert (build.out / name / f"{name}-social-media.pdf").read_bytes().startswith(b"%PDF")
+    assert build.settle(limit=5) == {}, "the build exited before it had cleaned up"
+
+
 def test_a_second_ctrl_c_does_not_cut_the_clean_up_short(tmp_path: Path):
     build = Build(tmp_path, 30, "--jobs", "2")
     build.wait_until(lambda: build.built() >= 1, "the first document")

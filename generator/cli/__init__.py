@@ -18,27 +18,24 @@ import click
 from generator.cli import building, review, showing  # noqa: F401  (each registers its commands)
 from generator.cli.common import SETTINGS, cli, library_option, schools_option
 from generator.errors import InputError, Interrupted, PolicygenError
-from generator.stopping import hold_back
+from generator.stopping import install
 from generator.web.cli import register
 
 register(cli, library_option, schools_option)
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    """Unwind on the first signal, so workers are stopped on the way out; ignore the ones after it."""
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-    if hold_back(signum):  # the main thread holds a lock the other threads need: raised once it lets go
-        return
-    raise Interrupted(signum)
-
 
 def main() -> None:
-    """Run the CLI; map policygen errors to exit 1, usage errors to exit 2, and signals to 128 + signal."""
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, _interrupt)
+    """Run the CLI; map policygen errors to exit 1, usage errors to exit 2, and signals to 128 + signal.
+
+    SIGINT, SIGTERM and SIGHUP stop the command (:mod:`generator.stopping`);
+    the handlers it had before are back when it returns, so a test that runs
+    ``main()`` in its own process still stops on them.
+    """
+    with install():
+        _run()
+
+
+def _run() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
