@@ -98,7 +98,7 @@ def _run_build(paths: Sequence[Path], plan: BuildPlan, echo: Echo, pool: WorkerP
             report_problems(repeated, report.failures, output)
         todo = _plan(library, paths, policy_id, incremental, report, output, resolver, plan.approved)
         if client:
-            build_on_cluster(client, todo, out_dir, template, plan.pdf, output, report)
+            build_on_cluster(client, todo, out_dir, template, plan.pdf, output, report, stops)
         elif pool:
             build_with_pdf(library, todo, out_dir, template, pool, output, report)
         else:

@@ -40,7 +40,7 @@ def build_docx_only(library: Library, todo: Iterable[Job], out_dir: Path, templa
 
 
 def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, template: Path, pdf: bool, echo: Output,
-                     report: BuildReport) -> None:
+                     report: BuildReport, stops: stopping.Checkpoints | None = None) -> None:
     from generator.cluster.client import build_on_cluster as send
 
     with Progress(echo, report) as progress:
@@ -49,7 +49,7 @@ def build_on_cluster(client: object, todo: Iterable[Job], out_dir: Path, templat
             progress.done(outcome)
             stopping.check()  # between documents: a stop signal ends the build here (generator/stopping.py)
 
-        send(client, todo, out_dir, template, pdf, record)
+        send(client, todo, out_dir, template, pdf, record, stops=stops)
 
 
 def build_with_pdf(library: Library, todo: Iterable[Job], out_dir: Path, template: Path, pool: WorkerPool,

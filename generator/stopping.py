@@ -72,6 +72,7 @@ def install() -> Iterator[None]:
         for sig, handler in previous.items():
             # after a stop the process is on its way out: a second Ctrl-C must not print a traceback as it exits
             signal.signal(sig, handler if _received is None else signal.SIG_IGN)
+        _received = None  # a build run in this process afterwards (a test's) does not stop for it
 
 
 def check() -> None:
@@ -109,8 +110,8 @@ class Checkpoints:
                         pass
 
     def __enter__(self) -> "Checkpoints":
+        _scopes.append(self)  # from here on the handler never raises: a signal now waits in the pipe
         self._watcher.start()
-        _scopes.append(self)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
+from generator import stopping
 from generator.build import Job, Outcome, write_files
 from generator.cluster.plugin import PLUGIN_NAME, LibreOfficePlugin
 from generator.cluster.tasks import DocumentResult, DocumentTask, build_document, office_fingerprint
@@ -45,8 +46,13 @@ def cluster_office(client) -> str:
 
 
 def build_on_cluster(client, jobs: Iterable[Job], out_dir: Path, template: Path, pdf: bool,
-                     record: Callable[[Outcome], None], window: int | None = None) -> None:
-    """Build ``jobs`` on the cluster, calling ``record`` with each outcome as it is written."""
+                     record: Callable[[Outcome], None], window: int | None = None, stops=None) -> None:
+    """Build ``jobs`` on the cluster, calling ``record`` with each outcome as it is written.
+
+    ``stops`` (:class:`generator.stopping.Checkpoints`): a stop signal cancels
+    the documents on the cluster, so the wait for the next one ends at once,
+    and is raised here (generator/stopping.py).
+    """
     from distributed import as_completed
 
     template_data = client.scatter(template.read_bytes(), broadcast=True, hash=True)
@@ -56,6 +62,13 @@ def build_on_cluster(client, jobs: Iterable[Job], out_dir: Path, template: Path,
     queue = iter(jobs)
     running: dict[str, Job] = {}
     pending = as_completed(loop=client.loop)
+    sent: dict[str, object] = {}  # the futures still out, for a stop signal to cancel
+
+    def cancel() -> None:
+        client.cancel(list(sent.copy().values()))  # cancelled futures come back at once: the wait ends
+
+    if stops is not None:
+        stops.on_stop(cancel)
 
     def submit_more() -> None:
         while pending.count() < window and (job := next(queue, None)) is not None:
@@ -63,12 +76,16 @@ def build_on_cluster(client, jobs: Iterable[Job], out_dir: Path, template: Path,
             task = DocumentTask(job.name, job.policy, _logo(job, logos), document_date(job.policy, epoch), pdf)
             future = client.submit(build_document, task, template_data, pure=False, retries=1)
             running[future.key] = job
+            sent[future.key] = future
             pending.add(future)
 
     submit_more()
     try:
         for future in pending:
             job = running.pop(future.key)
+            sent.pop(future.key, None)
+            if future.cancelled():
+                stopping.check()  # cancelled by a stop signal: discarded, not failed
             record(_written(out_dir, job, future))
             future.release()
             submit_more()
