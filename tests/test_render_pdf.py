@@ -244,14 +244,14 @@ def test_the_school_font_is_the_one_in_the_pdf(built):
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
-    """Nothing of a killed build outlives it for long; whatever it left, the next build clears.
+    """Nothing of a killed build outlives it; the next build into the same folder leaves nothing either.
 
-    After SIGTERM the build cleans up itself: nothing is left at all. After
-    SIGKILL its guardian kills LibreOffice and removes the temporary files it
-    knew of; a ``.part`` file may still be there (one the guardian had not
-    heard of yet, or had not reached), and the next build into the same
-    folder removes it (its name says its writer is dead): that build leaves
-    none. The builds have their own TMPDIR, so only their LibreOffice is looked at.
+    After SIGTERM the build cleans up itself. After SIGKILL its guardian
+    kills LibreOffice and removes the temporary files, which are registered
+    with it before they exist; once the guardian has exited no ``.part`` file
+    is left. Should one be (the guardian killed too), the next build removes
+    it, since its name says its writer is dead: that build must leave none.
+    The builds have their own TMPDIR, so only their LibreOffice is looked at.
     """
     tmp, out = tmp_path / "tmp", tmp_path / "out"
     tmp.mkdir()
@@ -264,14 +264,16 @@ def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
         time.sleep(0.1)
     assert soffice_pids(tmp), f"the build never started LibreOffice: {proc.poll()} {proc.stderr.read() if proc.poll() is not None else ''}"
     time.sleep(1.0)  # mid-batch
+    guardians = [pid for pid in _children(proc.pid) if "guardian.py" in _cmdline(pid)]
+    assert guardians, "the build has no guardian"
     proc.send_signal(sig)
     proc.wait(timeout=60)
     deadline = time.monotonic() + 30
-    while soffice_pids(tmp) and time.monotonic() < deadline:
+    while (soffice_pids(tmp) or any("guardian.py" in _cmdline(pid) for pid in guardians)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert soffice_pids(tmp) == set()
-    if sig == signal.SIGTERM:
-        assert not _parts(out)
+    assert not any("guardian.py" in _cmdline(pid) for pid in guardians), "the guardian did not finish"
+    assert not _parts(out), "the killed build (or its guardian) left temporary files"
     again = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0, again.stderr
     assert not _parts(out), "the next build left the killed one's temporary files"
@@ -280,6 +282,18 @@ def test_no_libreoffice_outlives_a_killed_build(tmp_path: Path, sig):
 
 def _parts(out: Path) -> list[Path]:
     return sorted(out.rglob("*.part*"))
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,ppid"], capture_output=True, text=True, check=True).stdout
+    return [int(f[0]) for f in (line.split() for line in out.splitlines()[1:]) if int(f[1]) == pid]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def test_soffice_runs_with_tcmalloc(tmp_path: Path):
