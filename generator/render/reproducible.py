@@ -16,7 +16,10 @@ version give byte-identical files:
   property sets them (LibreOffice 7.4 to 24.2 take ``osl_getSystemTime``).
   :func:`pin_pdf` rewrites those four values in place, each to the same
   length, so every byte offset, the cross-reference table and the rest of
-  LibreOffice's output stay exactly as written.
+  LibreOffice's output stay exactly as written. Before that it puts the link
+  annotations, which LibreOffice numbers in an order that depends on what
+  its worker converted before, in the order of the tagged structure
+  (:func:`~generator.render.annotations.order_annotations`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import zipfile
 from datetime import date, datetime, timezone
 
 from generator.errors import PolicygenError
+from generator.render.annotations import order_annotations
 from generator.model import Policy
 
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can hold
@@ -107,11 +111,13 @@ _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
 
 
 def pin_pdf(data: bytes, when: datetime) -> bytes:
-    """Return LibreOffice's PDF ``data`` with its dates set to ``when`` and its ids derived from its content.
+    """Return LibreOffice's PDF ``data`` with its dates set to ``when``, its link annotations in a fixed
+    order, and its ids derived from its content.
 
     Every value is replaced by one of the same length, so offsets stay valid.
     Values that do not fit (a date written in another form) are left as they are.
     """
+    data = order_annotations(data)
     pdf = bytearray(data)
     for match in _PDF_DATE.finditer(data):  # LibreOffice writes (D:YYYYMMDDHHmmSSZ') or +HH'mm'
         old = match.group(1)
