@@ -136,14 +136,7 @@ def find_split_keep(doc):
     ends on one page and the block after it starts on a later one. Only the
     part of the chain on that page moves, and not when it already starts its
     page (the chain is longer than a page: Writer's and Word's rule).
-
-    Reading every block costs more than the rest of the step (each is an
-    object over UNO), so the pages are asked first: a chain can only be
-    split at the foot of a page that ends with the end of a paragraph kept
-    with the next, and most documents have no such page.
     """
-    if not any(_pages_ending_a_keep(doc)):
-        return None
     blocks = list(_elements(doc.getText()))
     keeps = [_keeps_with_next(block) for block in blocks]
     page = _page_finder(doc)
@@ -168,24 +161,6 @@ def find_split_keep(doc):
         if first > 0 and page(_end_of(blocks[first - 1])) == foot:
             return blocks[first]
     return None
-
-
-def _pages_ending_a_keep(doc):
-    """Yield each page but the last whose body text ends with the end of a paragraph kept with the next.
-
-    Two calls a page find where it ends (the view cursor at the end of its
-    last line); a page ending inside a table, or partway through a
-    paragraph, cannot end a split chain.
-    """
-    view = doc.getCurrentController().getViewCursor()
-    view.jumpToLastPage()
-    for number in range(1, view.getPage()):
-        view.jumpToPage(number)
-        view.jumpToEndOfPage()
-        if view.getPropertyValue("TextTable") is not None or not view.getPropertyValue("ParaKeepTogether"):
-            continue
-        if view.getText().createTextCursorByRange(view.getStart()).isEndOfParagraph():
-            yield number
 
 
 def number_contents(doc):
