@@ -125,3 +125,21 @@ def test_a_pdf_laid_out_otherwise_is_left_as_it_is(pdf: bytes):
     assert order_annotations(rewritten.getvalue()) == rewritten.getvalue()
     cut = pdf[:-40]  # a file cut short: no table to trust
     assert order_annotations(cut) == cut
+
+
+def test_a_pdf_that_refers_to_an_annotation_elsewhere_or_repeats_a_key_is_left_as_it_is(pdf: bytes):
+    """Only an /Annots array and an /OBJR may refer to an annotation, and each /StructParent is one annotation's:
+    otherwise renumbering could leave a reference pointing at the wrong one, so nothing is changed."""
+    annotations = [(int(m[1]), int(m[2])) for m in re.finditer(
+        rb"\n(\d+) 0 obj\n<</Type/Annot/Subtype/Link.*?/StructParent (\d+)>>\nendobj", pdf, re.DOTALL)]
+    assert len(annotations) >= 2 and order_annotations(pdf) != pdf
+    first, key = annotations[0]
+    other = next(k for _, k in annotations[1:] if len(str(k)) == len(str(key)))
+    # a link's destination (a page) made to point at an annotation, with the same number of digits
+    dest = re.search(rb"/Dest\[(%s) 0 R" % (rb"\d" * len(str(first))), pdf)
+    assert dest is not None
+    elsewhere = pdf[:dest.start(1)] + str(first).encode() + pdf[dest.end(1):]
+    assert len(elsewhere) == len(pdf) and order_annotations(elsewhere) == elsewhere
+    # two annotations given one /StructParent
+    repeated = pdf.replace(b"/StructParent %d>>" % other, b"/StructParent %d>>" % key, 1)
+    assert repeated != pdf and order_annotations(repeated) == repeated

@@ -8,8 +8,7 @@ each other's numbers (object 364 is "9 Recruitment" in one and
 "8 Safeguarding" in the other), listed in another order in the page's
 ``/Annots``. :func:`order_annotations` renumbers them by their
 ``/StructParent`` (the tagged structure's own, stable, reading order), so a
-build's bytes depend on its inputs alone (docs/performance.md, "Annotation
-order").
+build's bytes depend on its inputs alone (docs/performance.md, session 7).
 
 The file is edited in place, as :mod:`reproducible` does, only where every
 condition below holds, and otherwise left exactly as it was:
@@ -19,7 +18,9 @@ condition below holds, and otherwise left exactly as it was:
 - every annotation with a ``/StructParent`` is a plain dictionary object,
   and is referred to only from one ``/Annots`` array and one ``/OBJR``;
 - the numbers being swapped all have the same count of digits, so every
-  reference keeps its length.
+  reference keeps its length. (A document whose annotations straddle
+  object 999 or 9999 keeps LibreOffice's order; the examples' sit at
+  about 350–640 of 700–1,200 objects.)
 
 Each object then keeps its place in the file, the total length stays the
 same, and the cross-reference table is rewritten with the moved offsets;

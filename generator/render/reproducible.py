@@ -15,11 +15,13 @@ version give byte-identical files:
   ``/ID`` and its own ``/DocChecksum`` from it; no export option or document
   property sets them (LibreOffice 7.4 to 24.2 take ``osl_getSystemTime``).
   :func:`pin_pdf` rewrites those four values in place, each to the same
-  length, so every byte offset, the cross-reference table and the rest of
-  LibreOffice's output stay exactly as written. Before that it puts the link
-  annotations, which LibreOffice numbers in an order that depends on what
-  its worker converted before, in the order of the tagged structure
-  (:func:`~generator.render.annotations.order_annotations`).
+  length. Before that it puts the link annotations, which LibreOffice
+  numbers in an order that depends on the process's history, in the order
+  of the tagged structure
+  (:func:`~generator.render.annotations.order_annotations`: the file keeps
+  its length, and only the annotation objects move, with the
+  cross-reference table rewritten to match). The rest of LibreOffice's
+  output stays exactly as written.
 """
 
 from __future__ import annotations
@@ -135,8 +137,8 @@ def pin_pdf(data: bytes, when: datetime) -> bytes:
     """Return LibreOffice's PDF ``data`` with its dates set to ``when``, its link annotations in a fixed
     order, and its ids derived from its content.
 
-    Every value is replaced by one of the same length, so offsets stay valid.
-    Values that do not fit (a date written in another form) are left as they are.
+    Every date and id is replaced by one of the same length. Values that do
+    not fit (a date written in another form) are left as they are.
     """
     data = order_annotations(data)
     pdf = bytearray(data)
