@@ -14,7 +14,7 @@ from generator.errors import InputError
 from generator.model import ListBlock, ListItem, Paragraph, Run
 from generator.policy_data import TreeError, policy_from_data, policy_to_data
 from generator.review.as_built import resolve_as_built
-from generator.review.snapshot import load_snapshot
+from generator.review.snapshot_file import load_snapshot
 from generator.school import load_school
 from helpers import policygen
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from helpers import policygen
@@ -97,3 +98,35 @@ def test_a_new_approval_keeps_the_wording_so_school_data_and_library_rewording_a
         "Holtsmere End Primary School approved it (version 3, 20 November 2026), but its changelog has no line "
         "since then: add one (the date and why), so `policygen changes` and the redline can give the governors "
         "the reason"]
+
+
+def test_check_library_reads_the_approvals_of_the_schools_beside_that_library(workspace: Path):
+    # a second project's library, reworded, with no schools of its own: the schools/ where policygen runs are
+    # another project's, and their approvals are not this library's to explain
+    shutil.copytree(workspace / "clauses", workspace / "other" / "clauses")
+    reword_enquiries(workspace / "other")
+    done = policygen(workspace, "check", "--library", "--library-dir", "other/clauses")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout == f"ok: the library (no approvals read: {Path('other/schools')} is not a folder) checked, " \
+                          "0 warning(s)\n"
+    # the schools beside it are its own: their approvals are read
+    shutil.copytree(workspace / "schools", workspace / "other" / "schools")
+    done = policygen(workspace, "check", "--library", "--library-dir", "other/clauses")
+    line = line_of(workspace / "other", ENQUIRIES, "changelog:", "id: media-enquiries")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"other/{ENQUIRIES}:{line}:5: warning: the clause 'Media enquiries' "
+                                  "(media-enquiries) has been reworded since Bradley Primary School approved it")
+    assert done.stdout == "ok: the library checked, 1 warning(s)\n"
+    # the live library is not blamed for the other one's rewording
+    done = policygen(workspace, "check", "--library")
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "ok: the library checked, 0 warning(s)\n")
+
+
+def test_check_library_reads_the_approvals_schools_dir_names(workspace: Path):
+    shutil.copytree(workspace / "clauses", workspace / "other" / "clauses")
+    reword_enquiries(workspace / "other")
+    done = policygen(workspace, "check", "--library", "--library-dir", "other/clauses", "--schools-dir", "schools")
+    assert done.returncode == 0, done.stderr
+    assert "(media-enquiries) has been reworded since Bradley Primary School approved it" in done.stderr
+    assert done.stdout == "ok: the library checked, 1 warning(s)\n"

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import DEFAULT_OUT, cli, library_option, policy_option, school_paths, schools_option
+from generator.cli.common import (
+    DEFAULT_OUT, cli, library_option, policy_option, school_paths, schools_beside, schools_option,
+)
 
 
 @cli.command()
@@ -23,8 +25,8 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     """Validate school files against the library, and the library and house template themselves.
 
     A library clause worded differently from what a school approved, with no
-    changelog line since, is a warning (--library reads the approvals in
-    --schools-dir for it).
+    changelog line since, is a warning (--library reads the approvals of the
+    schools beside the library, or of --schools-dir when given, for it).
     """
     from generator.check import check_paths
     from generator.errors import Findings
@@ -38,8 +40,9 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     try_template(template or DEFAULT_TEMPLATE)  # a template that fails for every school fails here
     paths = [] if library_only else school_paths(schools, all_ or not schools, schools_dir)
     good, findings = check_paths(library, paths, resolve_as_built)
+    approvals_dir = schools_beside(library_dir, schools_dir) if library_only else schools_dir
     approved = ((c.school_file, c.policies) for c in good) if not library_only else \
-        schools_with_snapshots(library, sorted(schools_dir.glob("*.yaml")))
+        schools_with_snapshots(library, sorted(approvals_dir.glob("*.yaml")))
     findings = Findings(unexplained_rewording(library, approved)) + findings
     if all_:  # group files no school uses yet are checked too
         from generator.groups import check_groups
@@ -50,6 +53,8 @@ def check(schools: tuple[Path, ...], all_: bool, library_only: bool, library_dir
     for line in findings.lines():
         click.echo(line, err=True)
     what = "the library" if library_only else f"the library and {len(paths)} school file(s)"
+    if library_only and not approvals_dir.is_dir():
+        what += f" (no approvals read: {approvals_dir} is not a folder)"
     click.echo(f"ok: {what} checked, {len(findings)} warning(s)")
 
 

@@ -38,6 +38,21 @@ schools_option = click.option("--schools-dir", type=click.Path(path_type=Path), 
                               show_default=True, help="Folder that --all reads school files from.")
 
 
+def schools_beside(library_dir: Path, schools_dir: Path) -> Path:
+    """Return the schools folder that belongs with the library: --schools-dir when given, else ``schools/`` beside it.
+
+    A project keeps ``clauses/``, ``schools/`` and ``groups/`` side by side
+    (groups are found beside the schools folder the same way), so a library
+    named with --library-dir goes with the schools beside it, not with the
+    ``schools/`` of the folder policygen happens to run in.
+    """
+    from click.core import ParameterSource
+
+    if click.get_current_context().get_parameter_source("schools_dir") is not ParameterSource.DEFAULT:
+        return schools_dir
+    return library_dir.parent / "schools"
+
+
 def school_paths(schools: tuple[Path, ...], all_: bool, schools_dir: Path) -> Sequence[Path]:
     """Return the school files a command acts on: those named, or with ``all_`` every one in ``schools_dir``."""
     if all_ and schools:

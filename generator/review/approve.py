@@ -28,7 +28,8 @@ from generator.review.as_built import resolve_as_built
 from generator.review.record import (
     approval_lock, commit_approval, commit_removal, encode_like, real_path, writable_school_file,
 )
-from generator.review.snapshot import school_choices, snapshot_bytes, snapshot_files, snapshot_path, take_snapshot
+from generator.review.snapshot import school_choices, take_snapshot
+from generator.review.snapshot_file import snapshot_bytes, snapshot_files, snapshot_path
 from generator.school import Approval, SchoolFile, load_school
 from generator.source import make_yaml
 from generator.validate import suggest

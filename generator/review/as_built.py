@@ -17,7 +17,8 @@ from generator.library import Library
 from generator.model import Policy, Status
 from generator.resolve import resolve
 from generator.review.history import change_rows, last_snapshot
-from generator.review.snapshot import Snapshot, approved_snapshots, plain_text, school_choices
+from generator.review.snapshot import Snapshot, plain_text, school_choices
+from generator.review.snapshot_file import approved_snapshots
 from generator.school import SchoolFile
 
 

@@ -1,7 +1,7 @@
 """A policy's approval history: its last approved snapshot, and the table of changes.
 
 The approvals are recorded in the school file and each one's wording in a
-snapshot beside it (:mod:`generator.review.snapshot`). What a build prints
+snapshot beside it (:mod:`generator.review.snapshot_file`). What a build prints
 from them is put together in :mod:`generator.review.as_built`.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 from generator.library import Library
 from generator.model import ChangeRow
 from generator.review.diff import compare, paragraphs_affected
-from generator.review.snapshot import Snapshot, approved_snapshots
+from generator.review.snapshot import Snapshot
+from generator.review.snapshot_file import approved_snapshots
 from generator.school import SchoolFile
 
 

@@ -26,7 +26,8 @@ from generator.render.redline import Marks
 from generator.render.reproducible import pin_pdf
 from generator.review.diff import ClauseChange, compare
 from generator.review.as_built import resolve_as_built
-from generator.review.snapshot import Snapshot, approved_snapshots, take_snapshot
+from generator.review.snapshot import Snapshot, take_snapshot
+from generator.review.snapshot_file import approved_snapshots
 from generator.school import SchoolFile, load_school
 
 FORMATS = (".docx", ".pdf")

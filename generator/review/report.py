@@ -11,7 +11,8 @@ from generator.library import Library
 from generator.review.diff import ClauseChange, compare
 from generator.review.redline import variant_label
 from generator.review.as_built import resolve_as_built
-from generator.review.snapshot import approved_snapshots, take_snapshot
+from generator.review.snapshot import take_snapshot
+from generator.review.snapshot_file import approved_snapshots
 from generator.school import load_school
 
 

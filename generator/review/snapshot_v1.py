@@ -13,7 +13,8 @@ from pathlib import Path
 
 from generator.model import Block, Brand, Clause, DocumentControl, ListBlock, ListItem, Paragraph, Policy, Run, Section
 from generator.policy_data import TreeError
-from generator.review.snapshot import SnapshotMeta, bad_snapshot, read_date
+from generator.review.snapshot import SnapshotMeta
+from generator.review.snapshot_file import bad_snapshot, read_date
 
 
 def load_v1(path: Path, text: str) -> tuple[SnapshotMeta, Policy]:

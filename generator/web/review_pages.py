@@ -20,7 +20,7 @@ from generator.render.html import render_clause
 from generator.review.approve import approve
 from generator.review.as_built import resolve_as_built
 from generator.review.redline import build_redline, write_redline
-from generator.review.snapshot import approved_snapshots
+from generator.review.snapshot_file import approved_snapshots
 from generator.web.access import policy_id_for, school_context, school_for
 from generator.web.downloads import MEDIA
 from generator.web.pages import flash, render

@@ -149,7 +149,7 @@ def last_snapshot_version(school_file: SchoolFile, policy_id: str, version: str,
 
     ``cache`` keeps what was read, keyed by the snapshot file and its stamp.
     """
-    from generator.review.snapshot import read_snapshot, snapshot_files
+    from generator.review.snapshot_file import read_snapshot, snapshot_files
 
     path = snapshot_files(school_file, policy_id).get(version)
     if path is None:
