@@ -1,11 +1,16 @@
-"""The appendix forms as a reader sees them: typographic quotes in every statement. Built by the real
-`policygen build` and read back with python-docx."""
+"""The appendix forms as a reader sees them: typographic quotes in every statement, and tick rows whose
+wrapped lines start under their text, not under the box. Built by the real `policygen build` (DOCX read
+back with python-docx; the PDF laid out by the real LibreOffice and read back with pdftotext)."""
 
 from __future__ import annotations
 
+import html
+import re
+import subprocess
 from pathlib import Path
 
 from docx import Document
+from docx.shared import Length
 
 from helpers import policygen
 
@@ -52,3 +57,47 @@ def test_a_statement_is_library_text_checked_where_it_is_written(workspace: Path
     [message] = done.stderr.splitlines()
     assert message.startswith(f"clauses/acceptable-use/forms/ict-user-agreement.yaml:{line}:")
     assert "school.nmae" in message and "Traceback" not in done.stderr
+
+
+def test_tick_rows_hang_their_wrapped_lines_under_the_text(workspace: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    done = policygen(workspace, "build", f"schools/{SCHOOL}.yaml", "--policy", "acceptable-use",
+                     "--format", "docx", "--format", "pdf", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    docx, pdf = (out / SCHOOL / f"{SCHOOL}-acceptable-use.{ext}" for ext in ("docx", "pdf"))
+    ticks = [p for table in Document(docx).tables for row in table.rows for p in row.cells[0].paragraphs
+             if p.text.startswith("\u2610")]
+    assert len({p.text for p in ticks}) == 9
+    for p in ticks:  # box, tab, text: the tab reaches the indent every later line starts at
+        assert p.paragraph_format.left_indent == -p.paragraph_format.first_line_indent > Length(0)
+        assert p.text.startswith("\u2610\t") and p.runs[0].text == "\u2610"
+
+    # in the laid-out PDF, each wrapped line starts where its row's text starts, clear of the box
+    page = next(i for i in range(1, 20) if "\u2610" in _page_text(pdf, i))
+    lines = _lines(pdf, page)
+    start = next(i for i, words in enumerate(lines) if " ".join(w for _, w in words) == "I UNDERSTAND AND AGREE THAT")
+    end = next(i for i, words in enumerate(lines) if i > start and words[0][1] == "SIGNATURES")
+    rows = lines[start + 1:end]
+    boxed = [words for words in rows if words[0][1] == "\u2610"]
+    wrapped = [words for words in rows if words[0][1] != "\u2610"]
+    assert len(boxed) == 9 and len(wrapped) >= 4
+    box_x = boxed[0][0][0]
+    text_x = {round(words[1][0]) for words in boxed}
+    assert len(text_x) == 1
+    for words in wrapped:
+        assert abs(words[0][0] - boxed[0][1][0]) < 1.0, (words, box_x)
+
+
+def _page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _lines(pdf: Path, page: int) -> list[list[tuple[float, str]]]:
+    """Return the page's lines top to bottom, each its words (x, text) left to right (``pdftotext -bbox``)."""
+    xhtml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    by_y: dict[float, list[tuple[float, str]]] = {}
+    for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', xhtml):
+        by_y.setdefault(round(float(y), 1), []).append((float(x), html.unescape(word)))
+    return [sorted(words) for _, words in sorted(by_y.items())]
