@@ -94,7 +94,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
-        if any(chosen.get(cid) != lib.clauses[cid].condition(want) for cid, want in appendix.when.items()):
+        if not lib.appendix_applies(appendix, chosen):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
         form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
