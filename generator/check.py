@@ -20,7 +20,7 @@ from generator.errors import Findings, InputError, Problem
 from generator.library import Library
 from generator.logo import logo_problem
 from generator.model import Policy
-from generator.resolve import resolve
+from generator.resolve import resolve, selection
 from generator.school import PartialSchool, SchoolFile, load_school_partly
 from generator.validate import suggest
 
@@ -63,6 +63,7 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
             problems.append(src.problem(("policies", policy_id, "governance", "owner"),
                                         f"owner {owner!r} is not one of the people in this file"
                                         f"{suggest(owner, school.people)}; add them under 'people:'"))
+        problems.extend(_empty_list_problems(library, school_file, policy_id))  # even when a choice is refused
         try:
             policy_model = resolver(library, school_file, policy_id)
         except InputError as exc:
@@ -70,7 +71,6 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
             continue
         if resolved is not None:
             resolved[policy_id] = policy_model
-        problems.extend(_empty_list_problems(library, school_file, policy_id, policy_model))
     return Findings(problems)
 
 
@@ -78,22 +78,31 @@ def check_school(library: Library, school_file: SchoolFile, resolved: dict[str, 
 SCHOOL_LISTS = ("related_policies", "contacts")
 
 
-def _empty_list_problems(library: Library, school_file: SchoolFile, policy_id: str, policy: Policy) -> list[Problem]:
-    """Return a problem for each printed clause that lists one of the school's lists while it is empty."""
+def _empty_list_problems(library: Library, school_file: SchoolFile, policy_id: str) -> list[Problem]:
+    """Return a problem for each clause the school prints that lists one of the school's lists while it is empty.
+
+    Which clauses print is read from the school's choices, not from the
+    resolved policy, so this is reported with the file's other problems even
+    when a refused choice stops the policy resolving. A clause whose choice
+    is refused is left out, as resolving leaves it out. The problem is at the
+    empty list's key (at the policy's, when the list is not written at all).
+    """
     lib = library.policies[policy_id]
-    chosen = school_file.school.policies[policy_id]
+    settings = school_file.school.policies[policy_id]
+    chosen, _ = selection(lib, school_file)  # its problems are resolving's to report
+    parts = [*lib.spec.sections, *(a for a in lib.spec.appendices if lib.appendix_applies(a, chosen))]
     problems = []
-    for _, clause in policy.clauses():
-        spec = lib.clauses.get(clause.id)
-        if spec is None or clause.origin == "school":
+    for clause_id in (cid for part in parts for cid in part.clauses if cid in chosen):
+        spec = lib.clauses[clause_id]
+        wording = spec.wording(chosen[clause_id])
+        if wording is None or wording.school:
             continue
-        text = spec.variants[clause.variant].text if clause.variant else spec.text
         for name in SCHOOL_LISTS:
-            if ("policy", name) in placeholders(text) and not getattr(chosen, name):
-                problems.append(school_file.source.problem(("policies", policy_id), (
-                    f"the clause '{spec.title}' ({clause.id}) lists policy.{name}, but '{name}' is empty: "
+            if ("policy", name) in placeholders(wording.text) and not getattr(settings, name):
+                problems.append(school_file.source.problem(("policies", policy_id, name), (
+                    f"the clause '{spec.title}' ({clause_id}) lists policy.{name}, but '{name}' is empty: "
                     f"list them under policies: {policy_id}: {name}:, or switch the clause off "
-                    f"({clause.id}: off)"), key=True))
+                    f"({clause_id}: off)"), key=True))
     return problems
 
 

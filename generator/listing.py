@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from generator.library import ClauseBase, Library, PolicyType
@@ -44,8 +45,17 @@ def _describe_clause(clause: ClauseBase, text: bool) -> list[str]:
     return lines
 
 
+# a placeholder, a tag or a comment of clause text: ``{{ school.name }}``, ``{% if … %}``, ``{# … #}``
+_TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_KEPT_SPACE = "\x00"  # a space inside a placeholder while the line is wrapped: not a place to break
+
+
 def _wording(text: str, indent: str) -> list[str]:
+    """Return ``text`` wrapped at 96 columns, never inside a placeholder (one longer than a line stands alone)."""
     out = []
     for paragraph in text.strip().split("\n"):
-        out += textwrap.wrap(paragraph, 96, initial_indent=indent, subsequent_indent=indent) or [""]
+        whole = _TEMPLATE_PART.sub(lambda m: re.sub(r"\s", _KEPT_SPACE, m.group()), paragraph)
+        lines = textwrap.wrap(whole, 96, initial_indent=indent, subsequent_indent=indent,
+                              break_long_words=False, break_on_hyphens=False)
+        out += [line.replace(_KEPT_SPACE, " ") for line in lines] or [""]
     return out + [""]

@@ -94,7 +94,7 @@ def resolve(library: Library, school_file: SchoolFile, policy_id: str,
         sections.append(Section(spec.id, str(number), curl_quotes(spec.title), _numbered(drafts, str(number))))
     letter = 0
     for appendix in lib.spec.appendices:
-        if any(chosen.get(cid) != lib.clauses[cid].condition(want) for cid, want in appendix.when.items()):
+        if not lib.appendix_applies(appendix, chosen):
             continue
         drafts = _section_clauses(lib, school_file, appendix.id, appendix.clauses, chosen, context, problems)
         form = _form(lib, appendix.form, context, school_file, problems) if appendix.form else None
@@ -253,12 +253,13 @@ def _form(lib: PolicyType, form_id: str, context: dict[str, Any], school_file: S
             problems.append(src.problem(("intro",), exc.message))
     rows: list[FormRow] = []
     for i, row in enumerate(form.rows):
+        statement = plain(row.statement, ("rows", i, "statement")) if row.statement else ""
         if row.kind == "signatories":
             signing = signatories(school_file.school)
             if _fillable_paths([("role", role.key, "name") for role in signing], context, school_file, where, problems):
-                rows += [FormRow("sign", role.title, row.statement, role.name) for role in signing]
+                rows += [FormRow("sign", role.title, statement, role.name) for role in signing]
         else:
-            rows.append(FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), row.statement,
+            rows.append(FormRow(row.kind, plain(row.label, ("rows", i, row.kind)), statement,
                                 plain(row.name, ("rows", i, "name")) if row.name else ""))
     return Form(form_id, intro, tuple(rows))
 

@@ -108,7 +108,7 @@ SCHOOL_CASES = [
     ("contact-not-a-mapping", [('- {name: HR, details: "01234 567890"}', "- HR on 01234 567890")],
      [f"{S}:18:9: policies.social-media.contacts[0]: expected a mapping of keys to values (found 'HR on 01234 567890')"]),
     ("related-policies-empty", [("related_policies: [Code of Conduct]", "related_policies: []")],
-     [f"{S}:12:3: the clause 'Policies to read with this one' (related-policies) lists policy.related_policies, but "
+     [f"{S}:16:5: the clause 'Policies to read with this one' (related-policies) lists policy.related_policies, but "
       "'related_policies' is empty: list them under policies: social-media: related_policies:, or switch the clause off "
       "(related-policies: off)"]),
     ("addition-unknown-section", [("    related_policies:", "    additions:\n      - {section: breaches-of-policy, title: Extra, text: More.}\n    related_policies:")],

@@ -80,3 +80,39 @@ def test_a_refused_choice_and_a_missing_signatory_come_in_one_run(workspace: Pat
     assert any("Social Media Policy's form 'adoption-sign-off' names the person in the role 'chair_of_governors'" in line
                for line in lines), lines
     assert any("monitoring: no variant 'routin'" in line for line in lines), lines
+
+
+def test_empty_lists_come_with_a_refused_choice_and_a_refused_key_in_one_run(workspace: Path):
+    # both lists printed by clauses the school keeps, a choice the library refuses, and a key the file's shape
+    # refuses: before, the lists were named only once the choice resolved, one more round for the user
+    school = workspace / "schools" / "model-school.yaml"
+    edit(school,
+         ("    related_policies:\n      - The School's Disciplinary Policy and Procedure\n"
+          "      - The School's Code of Conduct and Disciplinary Rules\n"
+          "      - The School's policies on equal opportunities, and bullying and harassment\n",
+          "    related_policies: []\n"),
+         ("    contacts:\n      - {name: HR/Payroll, details: your school's HR adviser}\n    governance:\n"
+          "      index_ref: HR-SM\n", "    contacts: []\n    governance:\n      index_ref: HR-SM\n"),
+         ("      monitoring: routine\n", "      monitoring: routin\n"),
+         ("      review_cycle_months: 12              # governors review it annually\n",
+          "      review_cycle_months: 0\n"))
+    lines = school.read_text().splitlines()
+    at = {key: next(i for i, line in enumerate(lines, start=1) if line.startswith(key))
+          for key in ("      monitoring: routin", "    related_policies: []", "    contacts: []", "      review_cycle")}
+    done = policygen(workspace, "check", "schools/model-school.yaml")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"schools/model-school.yaml:{at['      monitoring: routin']}:19: monitoring: no variant 'routin' "
+        "(did you mean 'routine'?); choose one of routine, occasional",
+        f"schools/model-school.yaml:{at['    related_policies: []']}:5: the clause 'Policies to read with this one' "
+        "(related-policies) lists policy.related_policies, but 'related_policies' is empty: list them under "
+        "policies: social-media: related_policies:, or switch the clause off (related-policies: off)",
+        f"schools/model-school.yaml:{at['    contacts: []']}:5: the clause 'Where to get advice' "
+        "(further-information) lists policy.contacts, but 'contacts' is empty: list them under policies: "
+        "social-media: contacts:, or switch the clause off (further-information: off)",
+        f"schools/model-school.yaml:{at['      review_cycle']}:28: policies.social-media.governance."
+        "review_cycle_months: must be greater than 0 (found 0)"]
+    # the choice alone switches no list clause off, so fixing it leaves exactly the rest
+    edit(school, ("      monitoring: routin\n", "      monitoring: routine\n"))
+    again = policygen(workspace, "check", "schools/model-school.yaml").stderr.splitlines()
+    assert again == done.stderr.splitlines()[1:]

@@ -111,7 +111,7 @@ def test_forms_are_tables_with_tick_boxes_and_sign_rows(built):
     doc = Document(built["roselands-stafford"])
     form = next(t for t in doc.tables if "TEAM DETAILS" in t.rows[0].cells[0].text)
     texts = [c.text for row in form.rows for c in row.cells]
-    assert "\u2610 Pupils of Roselands & Stafford Federation" in texts
+    assert "\u2610\tPupils of Roselands & Stafford Federation" in texts
     assert texts.count("Signature") == 2 and texts.count("Date") == 2
     adoption = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chair of governors")
     rows = [[c.text for c in row.cells] for row in adoption.rows]

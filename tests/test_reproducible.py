@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from generator.library import load_library
 from generator.render.docx import render_docx
-from generator.render.reproducible import pin_pdf
+from generator.render.reproducible import ZIP_END, ZIP_EPOCH, pin_pdf, repack_docx
 from generator.review.as_built import resolve_as_built
 from generator.school import load_school
 
@@ -81,6 +81,28 @@ def test_docx_is_byte_identical_across_renders(workspace: Path):
     first = _docx(workspace, "holtsmere-end")
     time.sleep(1.1)  # a zip or property stamped with the clock would now differ
     assert _docx(workspace, "holtsmere-end") == first
+
+
+def test_repack_stamps_every_entry_as_zipfile_would_write_it(workspace: Path):
+    """The in-place stamp gives the bytes zipfile itself writes for entries of that date, mode and system."""
+    document = Document(str(workspace / "templates" / "house-style.docx"))
+    document.add_paragraph("Policies & <procedures>")
+    written = io.BytesIO()
+    document.save(written)  # python-docx stamps each entry with the wall clock
+    for when in (datetime(2026, 11, 23, 13, 45, 17), datetime(1970, 1, 1), datetime(9999, 12, 31)):
+        stamp = min(max(when, ZIP_EPOCH), ZIP_END).timetuple()[:6]
+        expected = io.BytesIO()
+        with zipfile.ZipFile(written) as source, zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+                entry.compress_type, entry.external_attr, entry.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
+                target.writestr(entry, source.read(info.filename))
+        packed = repack_docx(written.getvalue(), when)
+        assert packed == expected.getvalue(), when
+        with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+            assert archive.testzip() is None
+            assert {(i.date_time, i.external_attr >> 16, i.create_system) for i in archive.infolist()} == {
+                (stamp[:5] + (stamp[5] // 2 * 2,), 0o644, 3)}
 
 
 def test_pin_pdf_keeps_every_offset_and_sets_dates_and_ids():

@@ -89,7 +89,8 @@ def _clause_text_problems(clause: ClauseBase, source: Source, loc: Loc) -> list[
 def _form_text_problems(form: FormSpec, source: Source) -> list[Problem]:
     texts = [(("intro",), form.intro)] + [
         (("rows", i, row.kind), row.label) for i, row in enumerate(form.rows)
-    ] + [(("rows", i, "name"), row.name) for i, row in enumerate(form.rows) if row.name]
+    ] + [(("rows", i, key), getattr(row, key)) for i, row in enumerate(form.rows)
+         for key in ("statement", "name") if getattr(row, key)]
     return [problem for at, text in texts for problem in check_text(source, at, text)]
 
 

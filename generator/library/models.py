@@ -125,6 +125,10 @@ class PolicyType:
         source, loc = self.clause_at[clause_id]
         return source, loc + tuple(rest)
 
+    def appendix_applies(self, appendix: AppendixSpec, chosen: dict[str, str | bool]) -> bool:
+        """Return whether a school's selection (clause id -> what it selects) prints ``appendix``: its ``when:`` holds."""
+        return all(chosen.get(cid) == self.clauses[cid].condition(want) for cid, want in appendix.when.items())
+
 
 @dataclass
 class SharedParts:

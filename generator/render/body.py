@@ -24,6 +24,7 @@ TOC_LEVELS = 1
 TEXT_WIDTH_CM = 16.6
 TICK_BOX = "\u2610"
 TICK_FONT = "DejaVu Sans"
+TICK_INDENT_CM = 0.55  # the box and a gap: a tick row's wrapped lines start under its text, not under the box
 
 
 class BodyWriter:
@@ -135,8 +136,8 @@ class BodyWriter:
                 rows.append(([markup.Cell(self._cell(row.label, bold=True), widths[0]),
                               markup.Cell(self._cell(""), widths[1] + widths[2], span=2)], {"height_cm": 1.1}))
             elif row.kind == "tick":
-                box = markup.run(TICK_BOX + " ", font=TICK_FONT) + markup.run(row.label)
-                rows.append(([markup.Cell(self._p("Table Text", box), full, span=3)], {}))
+                box = markup.run(TICK_BOX, font=TICK_FONT) + markup.tab() + markup.run(row.label)
+                rows.append(([markup.Cell(self._p("Table Text", box, hanging_cm=TICK_INDENT_CM), full, span=3)], {}))
             elif row.kind == "sign":
                 role = self._cell(row.label, bold=True) + (self._cell(row.detail) if row.detail else "")
                 for offset, (label, value) in enumerate((("Name", row.value), ("Signature", ""), ("Date", ""))):

@@ -15,8 +15,13 @@ version give byte-identical files:
   ``/ID`` and its own ``/DocChecksum`` from it; no export option or document
   property sets them (LibreOffice 7.4 to 24.2 take ``osl_getSystemTime``).
   :func:`pin_pdf` rewrites those four values in place, each to the same
-  length, so every byte offset, the cross-reference table and the rest of
-  LibreOffice's output stay exactly as written.
+  length. Before that it puts the link annotations, which LibreOffice
+  numbers in an order that depends on the process's history, in the order
+  of the tagged structure
+  (:func:`~generator.render.annotations.order_annotations`: the file keeps
+  its length, and only the annotation objects move, with the
+  cross-reference table rewritten to match). The rest of LibreOffice's
+  output stays exactly as written.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ import hashlib
 import io
 import os
 import re
+import struct
 import zipfile
 from datetime import date, datetime, timezone
 
 from generator.errors import PolicygenError
+from generator.render.annotations import order_annotations
 from generator.model import Policy
 
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can hold
@@ -73,17 +80,37 @@ def library_version_date(version: str) -> datetime:
 
 
 def repack_docx(data: bytes, when: datetime) -> bytes:
-    """Return the zip ``data`` with every entry stamped ``when``, its order and contents kept."""
-    stamp = min(max(when, ZIP_EPOCH), ZIP_END).timetuple()[:6]  # an approval in 9999 still packs
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3  # always "Unix", whichever machine builds it
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    """Return the zip ``data`` with every entry stamped ``when``, its order and contents kept.
+
+    Each entry's date and time (in its local header and in the central
+    directory) are rewritten in place, and it is marked as made on "Unix",
+    readable by all (0644), whichever machine builds it; the compressed data
+    stays as python-docx wrote it, so nothing is compressed twice.
+
+    Raises:
+        ValueError: ``data`` is not a zip file as python-docx writes it (one disk, no comment).
+    """
+    stamp = min(max(when, ZIP_EPOCH), ZIP_END)  # an approval in 9999 still packs
+    time_date = ((stamp.hour << 11) | (stamp.minute << 5) | (stamp.second // 2),
+                 ((stamp.year - 1980) << 9) | (stamp.month << 5) | stamp.day)
+    end = len(data) - 22  # the end-of-central-directory record, without a comment
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06":
+        raise ValueError("not a zip file as python-docx writes it")
+    count, _, at = struct.unpack_from("<HII", data, end + 10)
+    out = bytearray(data)
+    for _ in range(count):
+        if data[at:at + 4] != b"PK\x01\x02":
+            raise ValueError("not a zip file as python-docx writes it")
+        name, extra, comment = struct.unpack_from("<HHH", data, at + 28)
+        (local,) = struct.unpack_from("<I", data, at + 42)
+        if data[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("not a zip file as python-docx writes it")
+        out[at + 5] = 3  # "version made by": the system, Unix
+        struct.pack_into("<HH", out, at + 12, *time_date)
+        struct.pack_into("<I", out, at + 38, 0o644 << 16)  # external attributes: the file's mode
+        struct.pack_into("<HH", out, local + 10, *time_date)
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z?</dcterms:modified>")
@@ -107,11 +134,13 @@ _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
 
 
 def pin_pdf(data: bytes, when: datetime) -> bytes:
-    """Return LibreOffice's PDF ``data`` with its dates set to ``when`` and its ids derived from its content.
+    """Return LibreOffice's PDF ``data`` with its dates set to ``when``, its link annotations in a fixed
+    order, and its ids derived from its content.
 
-    Every value is replaced by one of the same length, so offsets stay valid.
-    Values that do not fit (a date written in another form) are left as they are.
+    Every date and id is replaced by one of the same length. Values that do
+    not fit (a date written in another form) are left as they are.
     """
+    data = order_annotations(data)
     pdf = bytearray(data)
     for match in _PDF_DATE.finditer(data):  # LibreOffice writes (D:YYYYMMDDHHmmSSZ') or +HH'mm'
         old = match.group(1)

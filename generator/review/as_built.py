@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.library import Library
-from generator.model import Policy, Status
+from generator.model import Form, Policy, Status
 from generator.resolve import resolve
 from generator.review.history import change_rows, last_snapshot
 from generator.review.snapshot import Snapshot, plain_text, school_choices
@@ -40,7 +40,9 @@ def approval_status(policy: Policy, last: Snapshot | None, choices: dict[str, An
 
     A policy is approved only when its latest approval has a snapshot and the
     printed wording (headings, clause numbers, titles, variants, text and
-    forms) and the school's choices are the same as then.
+    forms) and the school's choices are the same as then. A form's straight
+    and curly quotes are the same words: its statements printed straight
+    quotes until November 2026, and an approval does not lapse for that.
     """
     current = policy.governance.current
     revises = current.version if current else None
@@ -56,11 +58,22 @@ def printed_wording(policy: Policy, plain: bool = False) -> list[tuple]:
     """Return what a reader sees of the wording, for comparison (``plain``: text without formatting)."""
     out: list[tuple] = []
     for section in policy.sections:
-        out.append((section.id, section.heading, section.form if not plain else None))
+        out.append((section.id, section.heading, _form_wording(section.form) if not plain else None))
         for clause in section.clauses:
             out.append((clause.id, clause.number, clause.title, clause.variant,
                         plain_text(clause.blocks) if plain else clause.blocks))
     return out
+
+
+_SAME_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
+def _form_wording(form: Form | None) -> Form | None:
+    """Return ``form`` with its labels and statements' quotes straight, for comparison."""
+    if form is None:
+        return None
+    return replace(form, rows=tuple(replace(row, label=row.label.translate(_SAME_QUOTES),
+                                            detail=row.detail.translate(_SAME_QUOTES)) for row in form.rows))
 
 
 def approved_policy(library: Library, school_file: SchoolFile, policy_id: str) -> Policy:

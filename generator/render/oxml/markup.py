@@ -98,11 +98,12 @@ def tab() -> str:
 def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] | None = None,
               keep_next: bool = False, right_tab_cm: float | None = None,
               mark: tuple[str, int, Revision] | None = None, space_before_pt: int | None = None,
-              page_break_before: bool = False) -> str:
+              page_break_before: bool = False, hanging_cm: float | None = None) -> str:
     """Return a ``w:p`` in a style, optionally in a list (numId, level).
 
     ``keep_next`` keeps it on the page of the paragraph after it;
-    ``page_break_before`` starts it on a new page (no empty paragraph needed).
+    ``page_break_before`` starts it on a new page (no empty paragraph needed);
+    ``hanging_cm`` indents every line but the first, which a tab then reaches.
 
     ``mark`` = (kind, id, revision) tracks the paragraph mark itself as
     inserted or deleted, so accepting a deletion removes the whole paragraph.
@@ -118,6 +119,8 @@ def paragraph(style_id: str | None, content: str = "", *, num: tuple[int, int] |
         ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{twips(right_tab_cm)}"/></w:tabs>'
     if space_before_pt is not None:
         ppr += f'<w:spacing w:before="{space_before_pt * 20}"/>'
+    if hanging_cm is not None:
+        ppr += f'<w:ind w:left="{twips(hanging_cm)}" w:hanging="{twips(hanging_cm)}"/>'
     if mark:
         kind, change_id, revision = mark
         ppr += (f'<w:rPr><w:{kind} w:id="{change_id}" w:author={quoteattr(revision.author)} '
