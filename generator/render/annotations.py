@@ -24,7 +24,7 @@ condition below holds, and otherwise left exactly as it was:
 
 Each object then keeps its place in the file, the total length stays the
 same, and the cross-reference table is rewritten with the moved offsets;
-before returning, every entry is checked to point at its object.
+before returning, every entry that moved is checked to point at its object.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def order_annotations(data: bytes) -> bytes:
     # each slot in the file keeps its number: object n now holds the annotation renumbered n
     pieces, cursor, length, shifts = [], 0, 0, []  # shifts: (old end of a slot, how far what follows moves)
     new_offsets = list(offsets)
-    for a in sorted(found, key=lambda a: a.start):
+    for a in found:  # in file order, as found
         piece = b"%d 0 obj\n%s\nendobj" % (a.number, body_of[a.number])
         pieces += [text[cursor:a.start], piece]
         length += a.start - cursor
@@ -145,7 +145,8 @@ def _rewrite_references(text: bytes, renumber: dict[int, int]) -> bytes | None:
             return match.group(0)
         new = iter(sorted(renumber.get(n, n) for n in refs))
         for n in refs:
-            seen[n] = seen.get(n, 0) + 1
+            if n in seen:
+                seen[n] += 1
         return _REF.sub(lambda ref: b"%d 0 R" % next(new), match.group(0))
 
     def objr(match: re.Match) -> bytes:

@@ -35,8 +35,8 @@ import zipfile
 from datetime import date, datetime, timezone
 
 from generator.errors import PolicygenError
-from generator.render.annotations import order_annotations
 from generator.model import Policy
+from generator.render.annotations import order_annotations
 
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can hold
 ZIP_END = datetime(2107, 12, 31, 23, 59, 58)  # and the latest (its year is 7 bits from 1980)
